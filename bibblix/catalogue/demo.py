@@ -1,0 +1,179 @@
+"""Demo catalogue: the public-domain books in ../shared/books/ plus generated titles up to 3,000."""
+
+import csv
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from . import generated
+from .epub import EpubError
+from .importing import import_epub
+from .models import Book, BookContributor, Contributor, Theme
+
+THEMES = [
+    ("spanning", "Spänning", "Suspense", "🔦"),
+    ("humor", "Humor", "Humour", "😂"),
+    ("fakta", "Fakta", "Facts", "🔎"),
+    ("djur", "Djur", "Animals", "🐾"),
+    ("karlek", "Kärlek", "Love", "❤️"),
+    ("skrack", "Skräck", "Horror", "👻"),
+    ("serier", "Serier", "Comics", "💬"),
+    ("lattlast", "Lättläst", "Easy to read", "📖"),
+    ("aventyr", "Äventyr", "Adventure", "🧭"),
+    ("fantasy", "Fantasy", "Fantasy", "🐉"),
+    ("sagor", "Sagor", "Fairy tales", "🏰"),
+    ("klassiker", "Klassiker", "Classics", "📜"),
+    ("testbocker", "Testböcker", "Test books", "🧪"),
+]
+
+# Editorial notes for unaltered historical texts (see ../shared/books/README.md).
+CONTENT_NOTES = {
+    "lofting_story-of-doctor-dolittle.epub": "Boken är skriven för över hundra år sedan och innehåller rasistiska ord och bilder av människor.",
+    "kipling_just-so-stories.epub": "Boken är skriven för över hundra år sedan och innehåller ett rasistiskt ord.",
+    "barrie_peter-and-wendy.epub": "Boken är skriven för över hundra år sedan och beskriver ursprungsfolk på ett fördomsfullt sätt.",
+    "nesbit_five-children-and-it.epub": "Boken är skriven för över hundra år sedan och beskriver ursprungsfolk på ett fördomsfullt sätt.",
+    "grimm_household-tales.epub": "Samlingen är nästan tvåhundra år gammal; några sagor innehåller fördomar mot judar.",
+}
+
+TARGET_TOTAL = 3000
+
+
+def load_themes() -> dict[str, Theme]:
+    themes = {}
+    for order, (slug, name_sv, name_en, symbol) in enumerate(THEMES):
+        theme, _ = Theme.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_sv": name_sv,
+                "name_en": name_en,
+                "symbol": symbol,
+                "sort_order": order,
+            },
+        )
+        themes[name_sv] = theme
+    return themes
+
+
+def load_shared_books(themes: dict[str, Theme], out=print) -> int:
+    """Import the books listed in ../shared/books/catalogue.csv; returns how many loaded."""
+    books_dir = Path(settings.SHARED_DIR) / "books"
+    sheet = books_dir / "catalogue.csv"
+    if not sheet.exists():
+        out(f"  {sheet} not found: only generated demo books are loaded.")
+        return 0
+    loaded = 0
+    with sheet.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            is_sample = row["file"].startswith("sample_")
+            age_min, age_max = (int(x) for x in row["age_band"].split("-"))
+            try:
+                book, _ = import_epub(
+                    books_dir / row["file"],
+                    description=row["description_sv"],
+                    age_min=age_min,
+                    age_max=age_max,
+                    is_featured=not is_sample,
+                    content_note=CONTENT_NOTES.get(row["file"], ""),
+                )
+            except EpubError as exc:
+                out(f"  refused {row['file']}: {exc}")
+                continue
+            names = [n.strip() for n in row["themes"].split(";") if n.strip()]
+            chosen = [themes[n] for n in names if n in themes]
+            if is_sample:
+                chosen = [themes["Testböcker"]]
+            book.themes.set(chosen)
+            loaded += 1
+    return loaded
+
+
+def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TOTAL) -> int:
+    """Create generated demo titles until the catalogue holds `target_total` books."""
+    missing = target_total - Book.objects.count()
+    if missing <= 0:
+        return 0
+    templates = _generated_templates()
+    start = Book.objects.filter(is_generated=True).count() + 1
+    child_themes = [t for t in themes.values() if t.slug not in {"testbocker", "klassiker"}]
+    books, links, authors = [], [], {}
+    for number in range(start, start + missing):
+        rng = random.Random(number)
+        age_min = rng.choice([6, 6, 7, 8, 9, 9, 10])
+        epub_name, cover_name = templates[number % len(templates)]
+        books.append(
+            Book(
+                title=generated.generated_title(number),
+                description="En påhittad demotitel som Bibblix har genererat för att visa en stor katalog.",
+                language=rng.choice(["sv"] * 8 + ["en", "ar"]),
+                age_min=age_min,
+                age_max=min(12, age_min + rng.choice([3, 3, 4, 6])),
+                is_easy_to_read=rng.random() < 0.25,
+                page_count=rng.randint(24, 320),
+                reading_minutes=rng.randint(10, 400),
+                publisher="Bibblix demodata",
+                identifier=f"urn:bibblix:generated:{number}",
+                epub=epub_name,
+                cover=cover_name,
+                licence_model=Book.LicenceModel.CONCURRENT
+                if rng.random() < 0.2
+                else Book.LicenceModel.UNLIMITED,
+                licence_copies=rng.choice([1, 2, 5, 10]),
+                is_featured=number % 250 == 0,
+                is_generated=True,
+            )
+        )
+        authors[number] = generated.generated_author(number)
+    created = Book.objects.bulk_create(books, batch_size=500)
+    contributors = {}
+    for name in set(authors.values()):
+        contributors[name], _ = Contributor.objects.get_or_create(
+            name=name, defaults={"sort_name": name}
+        )
+    through = Book.themes.through
+    for book, number in zip(created, range(start, start + missing), strict=True):
+        rng = random.Random(number * 31)
+        for theme in rng.sample(child_themes, k=rng.choice([1, 2, 2, 3])):
+            links.append(through(book_id=book.pk, theme_id=theme.pk))
+    through.objects.bulk_create(links, batch_size=1000)
+    BookContributor.objects.bulk_create(
+        [
+            BookContributor(
+                book=book,
+                contributor=contributors[authors[number]],
+                role=BookContributor.Role.AUTHOR,
+            )
+            for book, number in zip(created, range(start, start + missing), strict=True)
+        ],
+        batch_size=1000,
+    )
+    return len(created)
+
+
+def _generated_templates() -> list[tuple[str, str]]:
+    """A dozen generated EPUB files and covers that the generated titles share."""
+    names = []
+    for index in range(generated.TEMPLATE_COUNT):
+        title = generated.generated_title(10_000 + index)
+        epub_name = f"books/generated-{index}.epub"
+        cover_name = f"covers/generated-{index}.png"
+        if not default_storage.exists(epub_name):
+            data = generated.make_epub(10_000 + index, title, generated.generated_author(index))
+            default_storage.save(epub_name, ContentFile(data))
+        if not default_storage.exists(cover_name):
+            cover = generated.make_cover("Demotitel", generated.COLOURS[index])
+            default_storage.save(cover_name, ContentFile(cover))
+        names.append((epub_name, cover_name))
+    return names
+
+
+def load(out=print, target_total: int = TARGET_TOTAL) -> None:
+    themes = load_themes()
+    shared = load_shared_books(themes, out=out)
+    made = load_generated_books(themes, target_total=target_total)
+    out(
+        f"  catalogue: {shared} books from ../shared/books, {made} generated titles added, "
+        f"{Book.objects.count()} books in all"
+    )

@@ -1,0 +1,333 @@
+"""Reading EPUB files safely: metadata from the OPF package document and the cover image.
+
+Hostile files are refused before anything is stored: size limits against zip bombs, entry names
+checked against path traversal, XML parsed without entities or network access, encrypted
+(DRM) content refused. Errors are `EpubError` with a message fit for a librarian.
+"""
+
+import base64
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ENTRIES = 10_000
+MAX_XML_BYTES = 10 * 1024 * 1024
+
+NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "enc": "http://www.w3.org/2001/04/xmlenc#",
+    "svg": "http://www.w3.org/2000/svg",
+    "xlink": "http://www.w3.org/1999/xlink",
+}
+
+
+class EpubError(Exception):
+    """The file is not an EPUB we can accept; the message says why, for a librarian."""
+
+
+@dataclass
+class Contributor:
+    name: str
+    role: str = "author"  # author, illustrator, translator, narrator
+    sort_name: str = ""
+
+
+@dataclass
+class EpubMetadata:
+    title: str
+    identifier: str = ""
+    isbn: str = ""
+    language: str = ""
+    description: str = ""
+    publisher: str = ""
+    published_year: int | None = None
+    subtitle: str = ""
+    contributors: list[Contributor] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    layout: str = "reflowable"
+    has_media_overlays: bool = False
+    cover_bytes: bytes | None = None
+    cover_media_type: str = ""
+    spine_length: int = 0
+    text_characters: int = 0
+
+
+def _safe_parser() -> etree.XMLParser:
+    # No entity expansion, no DTD loading, no network: XXE and billion-laughs are refused.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+    )
+
+
+def parse_xml(data: bytes, what: str) -> etree._Element:
+    if len(data) > MAX_XML_BYTES:
+        raise EpubError(_("%(what)s is too large.") % {"what": what})
+    if b"<!ENTITY" in data:
+        raise EpubError(
+            _("%(what)s declares XML entities, which are not allowed.") % {"what": what}
+        )
+    try:
+        return etree.fromstring(data, parser=_safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise EpubError(
+            _("%(what)s is not well-formed XML: %(error)s") % {"what": what, "error": exc}
+        ) from exc
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse zip bombs and path traversal before reading any entry."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise EpubError(_("The file has too many entries (%(count)d).") % {"count": len(infos)})
+    total = 0
+    for info in infos:
+        name = info.filename
+        normalised = posixpath.normpath(name)
+        if (
+            name.startswith(("/", "\\"))
+            or ".." in normalised.split("/")
+            or re.match(r"^[A-Za-z]:", name)
+        ):
+            raise EpubError(_("The file contains an unsafe path: %(name)s") % {"name": name[:200]})
+        if "\\" in name or "\x00" in name:
+            raise EpubError(_("The file contains an unsafe path: %(name)s") % {"name": name[:200]})
+        if info.file_size > MAX_ENTRY_UNCOMPRESSED:
+            raise EpubError(
+                _("An entry is too large when unpacked: %(name)s") % {"name": name[:200]}
+            )
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+            and info.file_size > 1_000_000
+        ):
+            raise EpubError(
+                _("An entry is compressed suspiciously hard (a zip bomb?): %(name)s")
+                % {"name": name[:200]}
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise EpubError(_("The file is too large when unpacked."))
+
+
+def read_entry(archive: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED) -> bytes:
+    """Read one entry, stopping at `limit` bytes whatever the header claims."""
+    try:
+        with archive.open(name) as handle:
+            data = handle.read(limit + 1)
+    except KeyError as exc:
+        raise EpubError(_("The file is missing %(name)s.") % {"name": name}) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise EpubError(_("The file is damaged: %(error)s") % {"error": exc}) from exc
+    if len(data) > limit:
+        raise EpubError(_("An entry is too large when unpacked: %(name)s") % {"name": name})
+    return data
+
+
+def _text(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _isbn_from(identifier: str) -> str:
+    from stdnum import isbn
+
+    candidate = re.sub(r"^(urn:isbn:|isbn:?)", "", identifier.strip(), flags=re.I)
+    if isbn.is_valid(candidate):
+        return isbn.to_isbn13(isbn.compact(candidate))
+    return ""
+
+
+ROLE_CODES = {
+    "aut": "author",
+    "ill": "illustrator",
+    "trl": "translator",
+    "nrt": "narrator",
+    "art": "illustrator",
+}
+
+
+def read_epub(source) -> EpubMetadata:
+    """Read metadata and cover from an EPUB (a path or a binary file object)."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise EpubError(_("The file is not a ZIP archive, so it cannot be an EPUB.")) from exc
+    with archive:
+        check_archive(archive)
+        names = set(archive.namelist())
+        if "META-INF/encryption.xml" in names:
+            encryption = parse_xml(read_entry(archive, "META-INF/encryption.xml"), "encryption.xml")
+            # Font obfuscation is allowed by OCF; anything else encrypted is DRM we cannot read.
+            for method in encryption.iterfind(".//enc:EncryptionMethod", NS):
+                algorithm = method.get("Algorithm", "")
+                if algorithm not in {
+                    "http://www.idpf.org/2008/embedding",
+                    "http://ns.adobe.com/pdf/enc#RC",
+                }:
+                    raise EpubError(
+                        _("The book is encrypted (DRM) and cannot be read in the browser.")
+                    )
+        if "META-INF/rights.xml" in names:
+            raise EpubError(_("The book is encrypted (DRM) and cannot be read in the browser."))
+        if "META-INF/container.xml" not in names:
+            raise EpubError(_("The file has no META-INF/container.xml, so it is not an EPUB."))
+        container = parse_xml(read_entry(archive, "META-INF/container.xml"), "container.xml")
+        rootfile = container.find(".//c:rootfile", NS)
+        opf_path = rootfile.get("full-path") if rootfile is not None else None
+        if not opf_path:
+            raise EpubError(_("The container does not point to a package document (OPF)."))
+        if opf_path not in names:
+            raise EpubError(_("The package document %(name)s is missing.") % {"name": opf_path})
+        opf = parse_xml(read_entry(archive, opf_path), "the package document (OPF)")
+        return _read_package(archive, opf, posixpath.dirname(opf_path))
+
+
+def _read_package(archive: zipfile.ZipFile, opf: etree._Element, base: str) -> EpubMetadata:
+    metadata = opf.find("opf:metadata", NS)
+    if metadata is None:
+        raise EpubError(_("The package document has no metadata."))
+    titles = metadata.findall("dc:title", NS)
+    title = _text(titles[0]) if titles else ""
+    if not title:
+        raise EpubError(_("The book has no title in its metadata."))
+    meta = EpubMetadata(title=title[:300])
+    for refines_title in metadata.findall("opf:meta[@property='title-type']", NS):
+        if _text(refines_title) == "subtitle":
+            ref = (refines_title.get("refines") or "").lstrip("#")
+            for candidate in titles:
+                if candidate.get("id") == ref:
+                    meta.subtitle = _text(candidate)[:300]
+    unique_id = opf.get("unique-identifier")
+    for ident in metadata.findall("dc:identifier", NS):
+        value = _text(ident)
+        if ident.get("id") == unique_id or not meta.identifier:
+            meta.identifier = value[:300]
+        meta.isbn = meta.isbn or _isbn_from(value)
+    meta.language = (_text(metadata.find("dc:language", NS)) or "")[:8]
+    meta.description = _text(metadata.find("dc:description", NS))
+    meta.publisher = _text(metadata.find("dc:publisher", NS))[:200]
+    date = _text(metadata.find("dc:date", NS))
+    if re.match(r"^\d{4}", date):
+        meta.published_year = int(date[:4])
+    meta.subjects = [_text(s) for s in metadata.findall("dc:subject", NS) if _text(s)]
+    roles = {}
+    for role_meta in metadata.findall("opf:meta[@property='role']", NS):
+        roles[(role_meta.get("refines") or "").lstrip("#")] = _text(role_meta)
+    file_as = {}
+    for fa in metadata.findall("opf:meta[@property='file-as']", NS):
+        file_as[(fa.get("refines") or "").lstrip("#")] = _text(fa)
+    for tag, default in (("creator", "author"), ("contributor", "")):
+        for person in metadata.findall(f"dc:{tag}", NS):
+            code = roles.get(person.get("id") or "", "") or person.get(f"{{{NS['opf']}}}role", "")
+            role = ROLE_CODES.get(code, default)
+            if role:
+                meta.contributors.append(
+                    Contributor(_text(person)[:200], role, file_as.get(person.get("id") or "", ""))
+                )
+    layout = metadata.find("opf:meta[@property='rendition:layout']", NS)
+    if layout is not None and _text(layout) == "pre-paginated":
+        meta.layout = "fixed"
+    manifest = {
+        item.get("id"): item for item in opf.iterfind("opf:manifest/opf:item", NS) if item.get("id")
+    }
+    spine = opf.find("opf:spine", NS)
+    spine_items = (
+        [ref.get("idref") for ref in spine.iterfind("opf:itemref", NS)] if spine is not None else []
+    )
+    if not spine_items:
+        raise EpubError(_("The book has no reading order (spine)."))
+    meta.spine_length = len(spine_items)
+    if meta.layout != "fixed" and spine is not None:
+        pre_paginated = [
+            r
+            for r in spine.iterfind("opf:itemref", NS)
+            if "rendition:layout-pre-paginated" in (r.get("properties") or "")
+        ]
+        if pre_paginated and len(pre_paginated) * 2 >= len(spine_items):
+            meta.layout = "fixed"
+    meta.has_media_overlays = any(item.get("media-overlay") for item in manifest.values())
+    meta.text_characters = _count_text(
+        archive, base, [manifest[i] for i in spine_items if i in manifest]
+    )
+    _read_cover(archive, base, metadata, manifest, meta)
+    return meta
+
+
+def _href(base: str, item: etree._Element) -> str:
+    from urllib.parse import unquote
+
+    return posixpath.normpath(posixpath.join(base, unquote(item.get("href", ""))))
+
+
+def _count_text(archive: zipfile.ZipFile, base: str, items: list) -> int:
+    total = 0
+    for item in items:
+        if "html" not in (item.get("media-type") or ""):
+            continue
+        try:
+            data = read_entry(archive, _href(base, item), limit=MAX_XML_BYTES)
+        except EpubError:
+            continue
+        text = re.sub(rb"<[^>]+>", b" ", data)
+        total += len(b" ".join(text.split()))
+    return total
+
+
+def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
+    cover_item = next(
+        (i for i in manifest.values() if "cover-image" in (i.get("properties") or "").split()), None
+    )
+    if cover_item is None:
+        legacy = metadata.find("opf:meta[@name='cover']", NS)
+        if legacy is not None:
+            cover_item = manifest.get(legacy.get("content"))
+    if cover_item is None:
+        return
+    data = read_entry(archive, _href(base, cover_item), limit=20 * 1024 * 1024)
+    media_type = cover_item.get("media-type", "")
+    if media_type == "image/svg+xml":
+        # Standard Ebooks covers are SVGs wrapping a base64 JPEG; take the embedded raster.
+        svg = parse_xml(data, "the cover")
+        for image in svg.iter(f"{{{NS['svg']}}}image"):
+            href = image.get(f"{{{NS['xlink']}}}href") or image.get("href") or ""
+            match = re.match(r"data:(image/(?:jpeg|png));base64,(.*)", href, re.S)
+            if match:
+                meta.cover_bytes = base64.b64decode(match.group(2))
+                meta.cover_media_type = match.group(1)
+                return
+        return
+    if media_type in {"image/jpeg", "image/png", "image/gif", "image/webp"}:
+        meta.cover_bytes = data
+        meta.cover_media_type = media_type
+
+
+def cover_thumbnail(data: bytes, width: int = 400) -> bytes:
+    """A JPEG of the cover at `width` pixels wide (keeps the aspect ratio)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (width * 2, width * 4))
+        image = image.convert("RGB")
+        if image.width > width:
+            image = image.resize(
+                (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
+            )
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        return out.getvalue()

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bibblix.billing import demo as billing_demo
+from bibblix.catalogue import demo as catalogue_demo
+from bibblix.members import demo as members_demo
+from bibblix.members import staff_demo
+from bibblix.members.staff_demo import DEMO_PASSWORD
+from bibblix.patrons import demo as patrons_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent: running it again adds nothing twice)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--books", type=int, default=catalogue_demo.TARGET_TOTAL, help="books in all"
+        )
+        parser.add_argument("--force", action="store_true", help="allow in production mode")
+
+    def handle(self, *args, books: int, force: bool, **options):
+        if settings.IS_PRODUCTION and not force:
+            raise CommandError("Refusing to load demo data in production mode (use --force).")
+        out = self.stdout.write
+        out("Loading demo data…")
+        members_demo.load(out=out)
+        catalogue_demo.load(out=out, target_total=books)
+        patrons_demo.load(out=out)
+        billing_demo.load(out=out)
+        staff = staff_demo.load(out=out)
+        out("")
+        out(self.style.SUCCESS("Demo logins"))
+        out(f"Staff area http://127.0.0.1:8000/staff/ – password {DEMO_PASSWORD} for all of:")
+        for line in staff:
+            out(f"  {line}")
+        for line in patrons_demo.describe():
+            out(line)

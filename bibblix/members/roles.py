@@ -1,0 +1,56 @@
+"""Which Django permissions each staff role has. Groups named after the roles are kept in step
+with this table after every migrate, so a role change is one edit here."""
+
+from .models import StaffProfile
+
+Role = StaffProfile.Role
+
+# (app_label, actions) pairs; actions are Django's view/add/change/delete.
+ALL = ("view", "add", "change", "delete")
+ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    Role.ASSOCIATION_ADMIN: [
+        ("members", ALL),
+        ("catalogue", ALL),
+        ("patrons", ("view", "change")),
+        ("lending", ("view",)),
+        ("billing", ("view",)),
+        ("insights", ALL),
+        ("auth", ("view", "add", "change")),
+    ],
+    Role.ECONOMY: [
+        ("members", ("view", "change")),
+        ("billing", ALL),
+        ("insights", ("view",)),
+    ],
+    Role.MUNICIPALITY_ADMIN: [
+        ("members", ("view", "change")),
+        ("catalogue", ("view", "change")),
+        ("patrons", ("view", "change")),
+        ("lending", ("view",)),
+        ("insights", ("view",)),
+    ],
+    Role.LIBRARIAN: [
+        ("members", ("view",)),
+        ("catalogue", ("view", "change")),
+        ("patrons", ("view",)),
+        ("lending", ("view",)),
+    ],
+}
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create or update one auth Group per role with exactly the permissions in ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name(role))
+        permissions = []
+        for app_label, actions in grants:
+            for permission in Permission.objects.filter(content_type__app_label=app_label):
+                if permission.codename.split("_", 1)[0] in actions:
+                    permissions.append(permission)
+        group.permissions.set(permissions)
+
+
+def group_name(role: str) -> str:
+    return f"Bibblix: {role}"

@@ -1,0 +1,21 @@
+"""Keep a staff user's groups in step with their role."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import StaffProfile
+from .roles import ROLE_PERMISSIONS, group_name
+
+
+@receiver(post_save, sender=StaffProfile)
+def give_role_group(sender, instance: StaffProfile, **kwargs) -> None:
+    from django.contrib.auth.models import Group
+
+    user = instance.user
+    role_groups = Group.objects.filter(name__in=[group_name(role) for role in ROLE_PERMISSIONS])
+    user.groups.remove(*role_groups)
+    group, _created = Group.objects.get_or_create(name=group_name(instance.role))
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

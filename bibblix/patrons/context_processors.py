@@ -1,0 +1,5 @@
+from .services import get_patron
+
+
+def patron(request) -> dict:
+    return {"patron": get_patron(request)}

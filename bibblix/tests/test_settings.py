@@ -1,0 +1,54 @@
+import os
+import subprocess
+import sys
+
+
+def _load_settings(**env):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import bibblix.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_mode_refuses_to_start_without_secret_key():
+    result = _load_settings(
+        BIBBLIX_ENV="production", ALLOWED_HOSTS="bibblix.example", DATABASE_URL="sqlite:///x"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_requires_database_url():
+    result = _load_settings(
+        BIBBLIX_ENV="production", SECRET_KEY="x" * 50, CARD_HASH_KEY="y" * 50, ALLOWED_HOSTS="a"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+
+
+def test_embedded_defaults_are_sqlite_with_debug_off(tmp_path):
+    result = _load_settings(BIBBLIX_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "django.db.backends.sqlite3"]
+    assert (tmp_path / "secret_key").exists()
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_postgres_by_database_url(tmp_path):
+    result = _load_settings(
+        BIBBLIX_VAR_DIR=str(tmp_path), DATABASE_URL="postgres://postgres@127.0.0.1:5432/test"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "django.db.backends.postgresql"

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from bibblix import views
+from bibblix.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("bibblix.patrons.urls")),
+    path("", include("bibblix.catalogue.urls")),
+    path("opds/", include("bibblix.catalogue.opds_urls")),
+    path("my/", include("bibblix.lending.urls")),
+    path("read/", include("bibblix.reader.urls")),
+]
+
+if settings.STORAGE_BACKEND == "local" and not settings.IS_PRODUCTION:
+    # Covers in the embedded mode. Book files are never served from here: the reader serves
+    # them through signed URLs to the child who has the loan.
+    urlpatterns.append(
+        path("media/covers/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "covers"})
+    )

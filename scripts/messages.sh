@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Update the Swedish and English message catalogues: one per app (bibblix/<app>/locale) and one
+# for the project-level templates and code (bibblix/locale). Then compile them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=bibblix.settings PYTHONPATH="$PWD"
+admin="$PWD/.venv/bin/django-admin"
+apps=(members catalogue patrons lending reader billing insights)
+for app in "${apps[@]}"; do
+  mkdir -p "bibblix/$app/locale"
+  (cd "bibblix/$app" && "$admin" makemessages -l sv --no-location -i "tests/*" >/dev/null)
+done
+ignores=()
+for app in "${apps[@]}" demo tests; do ignores+=(-i "$app/*"); done
+(cd bibblix && "$admin" makemessages -l sv --no-location "${ignores[@]}" >/dev/null)
+(cd bibblix && "$admin" compilemessages >/dev/null)
+echo "message catalogues updated and compiled"
