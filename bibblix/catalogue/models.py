@@ -100,6 +100,11 @@ class Book(models.Model):
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    is_free_to_try = models.BooleanField(
+        _("free to try without a card"),
+        default=False,
+        help_text=_("Librarians choose a few books that anyone may read without logging in."),
+    )
     is_generated = models.BooleanField(
         _("generated demo title"),
         default=False,

@@ -72,6 +72,19 @@ def check_local_card(library, card: str, pin: str) -> str:
     return "ok"
 
 
+def authenticate(library, card: str, pin: str) -> AuthResult:
+    """Ask the library's login provider whether card and PIN are valid; on success return the
+    patron (created on first login). Only libraries of connected municipalities let anyone in."""
+    from bibblix.members import services as members
+
+    if not members.is_connected(library.municipality):
+        return AuthResult(ok=False, reason="not_connected")
+    outcome = check_local_card(library, card, pin)
+    if outcome != "ok":
+        return AuthResult(ok=False, reason=outcome)
+    return AuthResult(ok=True, patron=patron_for_card(library, card), reason="ok")
+
+
 @transaction.atomic
 def patron_for_card(library, card: str) -> Patron:
     """The patron for a card that the library system has accepted (created on first login)."""
