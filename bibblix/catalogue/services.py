@@ -1,6 +1,7 @@
 """Public functions of the catalogue."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -31,3 +32,37 @@ def featured_books(limit: int = 12) -> list[Book]:
 
 def get_book(pk: int) -> Book | None:
     return Book.objects.filter(pk=pk).first()
+
+
+@dataclass
+class SearchFilters:
+    """Filters children (and apps) can combine with a search; None means "any"."""
+
+    age: int | None = None
+    language: str | None = None
+    theme: str | None = None  # Theme.slug
+    length: str | None = None  # "short", "medium" or "long"
+    easy_to_read: bool | None = None
+    picture_book: bool | None = None
+
+
+def search(query: str = "", filters: SearchFilters | None = None) -> QuerySet[Book]:
+    """Books matching `query` and `filters`, best first. (Plain substring match for now; the
+    catalogue issue replaces it with typo-tolerant full-text search.)"""
+    filters = filters or SearchFilters()
+    books = available_books()
+    if query.strip():
+        books = books.filter(title__icontains=query.strip())
+    if filters.age is not None:
+        books = books.filter(age_min__lte=filters.age, age_max__gte=filters.age)
+    if filters.language:
+        books = books.filter(language=filters.language)
+    if filters.theme:
+        books = books.filter(themes__slug=filters.theme)
+    if filters.easy_to_read is not None:
+        books = books.filter(is_easy_to_read=filters.easy_to_read)
+    if filters.picture_book is not None:
+        books = books.filter(
+            layout=Book.Layout.FIXED if filters.picture_book else Book.Layout.REFLOWABLE
+        )
+    return books.order_by("is_generated", "title", "pk")
