@@ -53,9 +53,7 @@ def service_document(request: HttpRequest) -> dict:
     return {
         "id": request.build_absolute_uri("/opds/auth"),
         "title": "Bibblix",
-        "description": _(
-            "Choose your library, then log in with your library card number and PIN."
-        ),
+        "description": _("Choose your library, then log in with your library card number and PIN."),
         "links": [
             {"rel": "help", "href": request.build_absolute_uri("/"), "type": "text/html"},
             {
@@ -76,9 +74,7 @@ def service_document(request: HttpRequest) -> dict:
 
 
 def document_response(document: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(
-        document, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+    response = JsonResponse(document, status=status, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = f"{L.AUTH_DOCUMENT}; charset=utf-8"
     return response
 

@@ -14,7 +14,13 @@ from bibblix.catalogue.models import Book, Theme
 PAGE_SIZE = 50
 # The two age bands children's libraries shelve by; a book for 7–10 is in both.
 AGE_BANDS = {"6-9": (6, 9), "9-12": (9, 12)}
-LANGUAGE_NAMES = {"sv": "Svenska", "en": "English", "ar": "العربية", "fi": "Suomi", "so": "Soomaali"}
+LANGUAGE_NAMES = {
+    "sv": "Svenska",
+    "en": "English",
+    "ar": "العربية",
+    "fi": "Suomi",
+    "so": "Soomaali",
+}
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,9 @@ def _age_group(listing: Listing, facets: Facets) -> FacetGroup:
             for band, (low, high) in AGE_BANDS.items()
         },
     )
-    group = FacetGroup(_("Age"), [_all_link(replace(facets, age=None), facets.age, counts["total"])])
+    group = FacetGroup(
+        _("Age"), [_all_link(replace(facets, age=None), facets.age, counts["total"])]
+    )
     for band in AGE_BANDS:
         title = _("%(band)s years") % {"band": band.replace("-", "–")}
         group.links.append(
@@ -199,7 +207,9 @@ def _easy_group(listing: Listing, facets: Facets) -> FacetGroup:
         _("Easy to read"), [_all_link(replace(facets, easy=None), facets.easy, counts["total"])]
     )
     group.links.append(
-        FacetLink(_("Easy to read"), replace(facets, easy=True), counts["easy"], facets.easy is True)
+        FacetLink(
+            _("Easy to read"), replace(facets, easy=True), counts["easy"], facets.easy is True
+        )
     )
     return group
 

@@ -77,7 +77,9 @@ def navigation_feed(
         _sub(entry, "id", item["href"])
         _sub(entry, "updated", _stamp(updated))
         _sub(entry, "content", item.get("summary", item["title"]), type="text")
-        _link(entry, item["href"], item.get("rel", "subsection"), item.get("kind", L.ATOM_ACQUISITION))
+        _link(
+            entry, item["href"], item.get("rel", "subsection"), item.get("kind", L.ATOM_ACQUISITION)
+        )
     return feed
 
 

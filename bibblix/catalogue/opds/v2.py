@@ -130,7 +130,9 @@ def metadata(catalogue: L.Catalogue, book: Book) -> dict:
     if _LANGUAGE_TAG.match(book.language or ""):
         meta["language"] = book.language
     for role, key in _ROLES.items():
-        names = [{"name": c.name, "sortAs": c.sort_name or c.name} for c in book.contributors_in(role)]
+        names = [
+            {"name": c.name, "sortAs": c.sort_name or c.name} for c in book.contributors_in(role)
+        ]
         if names:
             meta[key] = names
     if book.description:
@@ -141,9 +143,7 @@ def metadata(catalogue: L.Catalogue, book: Book) -> dict:
         meta["published"] = f"{book.published_year:04d}-01-01"
     if book.page_count:
         meta["numberOfPages"] = book.page_count
-    subjects = [
-{"name": theme.name_sv, "code": theme.slug} for theme in book.themes.all()
-    ]
+    subjects = [{"name": theme.name_sv, "code": theme.slug} for theme in book.themes.all()]
     if subjects:
         meta["subject"] = subjects
     if book.series:

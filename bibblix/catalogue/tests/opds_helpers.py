@@ -14,7 +14,6 @@ from PIL import Image
 from bibblix.catalogue.models import Book, BookContributor, Contributor, Theme
 
 
-
 def make_theme(slug: str = "djur", name: str = "Djur", symbol: str = "🐾") -> Theme:
     return Theme.objects.get_or_create(
         slug=slug, defaults={"name_sv": name, "name_en": name, "symbol": symbol}
@@ -27,7 +26,9 @@ def png_bytes(width: int = 40, height: int = 60) -> bytes:
     return buffer.getvalue()
 
 
-def make_book(title: str = "Pippi Långstrump", *, themes=(), authors=("Astrid Lindgren",), **fields):
+def make_book(
+    title: str = "Pippi Långstrump", *, themes=(), authors=("Astrid Lindgren",), **fields
+):
     """A book with an author, an illustrator, themes and a cover."""
     cover = fields.pop("cover", True)
     illustrators = fields.pop("illustrators", ("Ingrid Vang Nyman",))
