@@ -134,6 +134,9 @@ def v2_root(request, catalogue):
         v2.navigation_entry(catalogue.url(path), title, rel)
         for path, title, rel in _root_entries(catalogue)
     ]
+    if catalogue.library is None:
+        # Where a child logs in: the library choice leads to their library's catalogue.
+        entries.append(v2.navigation_entry(catalogue.url("libraries/"), _("Choose library")))
     title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
     return _json(v2.navigation_feed(catalogue, title, entries)), JSON_V2
 
@@ -170,6 +173,14 @@ def v1_root(request, catalogue):
         {"href": catalogue.url(path), "title": title, "rel": rel}
         for path, title, rel in _root_entries(catalogue)
     ]
+    if catalogue.library is None:
+        entries.append(
+            {
+                "href": catalogue.url("libraries/"),
+                "title": _("Choose library"),
+                "kind": L.ATOM_NAVIGATION,
+            }
+        )
     title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
     updated = selection.last_modified(services.available_books())
     return v1.serialise(v1.navigation_feed(catalogue, title, entries, updated)), ATOM_NAV

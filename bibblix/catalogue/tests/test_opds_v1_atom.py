@@ -51,9 +51,12 @@ def test_root_is_a_navigation_feed(client, shelf):
     titles = [entry.findtext(f"{A}title") for entry in feed.findall(f"{A}entry")]
     assert titles[:3] == ["Alla böcker", "Nya böcker", "Prova gratis"]
     assert "🐾 Djur" in titles
-    for entry in feed.findall(f"{A}entry"):
-        link = entry.find(f"{A}link")
-        assert "kind=acquisition" in link.get("type")
+    *lists, choose_library = feed.findall(f"{A}entry")
+    for entry in lists:
+        assert "kind=acquisition" in entry.find(f"{A}link").get("type")
+    assert choose_library.findtext(f"{A}title") == "Välj bibliotek"
+    assert choose_library.find(f"{A}link").get("href") == "http://testserver/opds/v1/libraries/"
+    assert "kind=navigation" in choose_library.find(f"{A}link").get("type")
 
 
 def test_acquisition_feed_entries_have_dublin_core_covers_and_borrow_links(client, shelf):
