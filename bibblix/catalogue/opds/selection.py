@@ -12,7 +12,7 @@ from bibblix.catalogue import services
 from bibblix.catalogue.models import Book, Theme
 
 PAGE_SIZE = 50
-# The two age bands children's libraries shelve by; a book for 7–10 is in both.
+# The two age bands children's libraries shelve by; a book for 7–11 is in both.
 AGE_BANDS = {"6-9": (6, 9), "9-12": (9, 12)}
 LANGUAGE_NAMES = {
     "sv": "Svenska",
@@ -91,13 +91,18 @@ class Page:
 
 def apply_facets(books: QuerySet[Book], facets: Facets) -> QuerySet[Book]:
     if facets.age:
-        low, high = AGE_BANDS[facets.age]
-        books = books.filter(age_min__lte=high, age_max__gte=low)
+        books = books.filter(_in_band(*AGE_BANDS[facets.age]))
     if facets.language:
         books = books.filter(language=facets.language)
     if facets.easy is not None:
         books = books.filter(is_easy_to_read=facets.easy)
     return books
+
+
+def _in_band(low: int, high: int) -> Q:
+    """A book is in an age band when their ranges share more than the boundary year (a 6–9
+    book is not a 9–12 book), or when the book's range lies inside the band (a book for 9)."""
+    return Q(age_min__lt=high, age_max__gt=low) | Q(age_min__gte=low, age_max__lte=high)
 
 
 def _ordered(books: QuerySet[Book]) -> QuerySet[Book]:
@@ -168,8 +173,7 @@ def _age_group(listing: Listing, facets: Facets) -> FacetGroup:
     counts = base.aggregate(
         total=Count("pk"),
         **{
-            band: Count("pk", filter=Q(age_min__lte=high, age_max__gte=low))
-            for band, (low, high) in AGE_BANDS.items()
+            band: Count("pk", filter=_in_band(low, high)) for band, (low, high) in AGE_BANDS.items()
         },
     )
     group = FacetGroup(

@@ -139,8 +139,8 @@ def metadata(catalogue: L.Catalogue, book: Book) -> dict:
         meta["description"] = book.description
     if book.publisher:
         meta["publisher"] = book.publisher
-    if book.published_year:
-        meta["published"] = f"{book.published_year:04d}-01-01"
+    # The year alone is not an RFC 3339 date, and a made-up 1 January would be wrong: only
+    # Atom (dcterms:issued, W3CDTF) carries the year.
     if book.page_count:
         meta["numberOfPages"] = book.page_count
     subjects = [{"name": theme.name_sv, "code": theme.slug} for theme in book.themes.all()]

@@ -126,3 +126,24 @@ def test_v1_pages_and_facets(client, many_books):
 def test_page_beyond_the_end_shows_the_last_page(client, many_books):
     feed = json.loads(client.get("/opds/v2/books?page=99").content)
     assert feed["metadata"]["currentPage"] == 3
+
+
+@pytest.mark.parametrize(
+    ("age_min", "age_max", "bands"),
+    [
+        (6, 9, {"6-9"}),
+        (9, 12, {"9-12"}),
+        (6, 12, {"6-9", "9-12"}),
+        (7, 11, {"6-9", "9-12"}),
+        (9, 9, {"6-9", "9-12"}),
+        (10, 12, {"9-12"}),
+    ],
+)
+def test_age_band_facet_holds_the_books_written_for_that_band(client, age_min, age_max, bands):
+    make_book("Bok", age_min=age_min, age_max=age_max)
+    found = {
+        band
+        for band in ("6-9", "9-12")
+        if json.loads(client.get(f"/opds/v2/books?age={band}").content)["metadata"]["numberOfItems"]
+    }
+    assert found == bands
