@@ -4,6 +4,7 @@ Every catalogue view exists twice: in the national catalogue (/opds/v2/…, anyo
 in a library's catalogue (/opds/v2/libraries/<id>/…, the child logs in with that library's card).
 """
 
+import hashlib
 import json
 from functools import wraps
 
@@ -36,12 +37,13 @@ def _respond(request, body: bytes, content_type: str, *, private: bool) -> HttpR
         patch_vary_headers(response, ["Authorization", "Cookie"])
     else:
         patch_cache_control(response, public=True, max_age=300)
+        # The language switch is a cookie (see lib/locale.py), so a shared cache must not hand
+        # one child's English feed to another.
+        patch_vary_headers(response, ["Cookie"])
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _digest(body: bytes) -> str:
-    import hashlib
-
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
