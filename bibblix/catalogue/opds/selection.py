@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bibblix.catalogue import services
@@ -126,7 +127,16 @@ def free_books() -> Listing:
 
 def theme_books(theme: Theme) -> Listing:
     books = _ordered(services.available_books().filter(themes=theme))
-    return Listing(f"themes/{theme.slug}", f"{theme.symbol} {theme.name_sv}".strip(), books)
+    return Listing(f"themes/{theme.slug}", theme_title(theme), books)
+
+
+def theme_name(theme: Theme) -> str:
+    return theme.name_for(get_language() or "sv")
+
+
+def theme_title(theme: Theme) -> str:
+    """The symbol first, for children who read little yet."""
+    return f"{theme.symbol} {theme_name(theme)}".strip()
 
 
 def search_books(query: str) -> Listing:

@@ -12,7 +12,7 @@ from lxml import etree
 from bibblix.catalogue.models import Book, BookContributor
 
 from . import links as L
-from .selection import PAGE_SIZE, FacetGroup, Page
+from .selection import PAGE_SIZE, FacetGroup, Page, theme_name
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -142,7 +142,7 @@ def entry(catalogue: L.Catalogue, book: Book, *, standalone: bool = False):
     if book.page_count:
         _sub(element, "extent", _("%(pages)s pages") % {"pages": book.page_count}, ns=DCTERMS)
     for theme in book.themes.all():
-        _sub(element, "category", term=theme.slug, label=theme.name_sv)
+        _sub(element, "category", term=theme.slug, label=theme_name(theme))
     if book.description:
         _sub(element, "summary", book.description, type="text")
     _entry_links(element, catalogue, book)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bibblix.catalogue.models import Book, BookContributor
 
 from . import links as L
-from .selection import FacetGroup, Page
+from .selection import FacetGroup, Page, theme_name
 
 # BCP 47 in its everyday shape (language, optional script/region); anything else is left out
 # rather than published as an invalid tag.
@@ -143,7 +143,7 @@ def metadata(catalogue: L.Catalogue, book: Book) -> dict:
     # Atom (dcterms:issued, W3CDTF) carries the year.
     if book.page_count:
         meta["numberOfPages"] = book.page_count
-    subjects = [{"name": theme.name_sv, "code": theme.slug} for theme in book.themes.all()]
+    subjects = [{"name": theme_name(theme), "code": theme.slug} for theme in book.themes.all()]
     if subjects:
         meta["subject"] = subjects
     if book.series:

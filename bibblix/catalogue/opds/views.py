@@ -84,9 +84,7 @@ def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
         ("free", _("Free to try"), "subsection"),
     ]
     for theme in selection.themes():
-        entries.append(
-            (f"themes/{theme.slug}", f"{theme.symbol} {theme.name_sv}".strip(), "subsection")
-        )
+        entries.append((f"themes/{theme.slug}", selection.theme_title(theme), "subsection"))
     return entries
 
 

@@ -169,3 +169,16 @@ def test_crawl_every_feed_from_the_start_page(client, shelf):
             _response, alone = get_json(client, self_link)
             assert_valid("publication", alone)
     assert len(seen) > 10
+
+
+def test_feeds_are_swedish_unless_english_was_chosen(client, shelf):
+    from bibblix.catalogue.models import Theme
+
+    Theme.objects.filter(slug="djur").update(name_en="Animals")
+    _response, feed = get_json(client, "/opds/v2/")
+    assert "🐾 Djur" in [entry["title"] for entry in feed["navigation"]]
+    client.cookies["django_language"] = "en"
+    response, feed = get_json(client, "/opds/v2/")
+    titles = [entry["title"] for entry in feed["navigation"]]
+    assert "🐾 Animals" in titles and "All books" in titles
+    assert "Cookie" in response["Vary"]
