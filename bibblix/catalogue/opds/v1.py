@@ -104,7 +104,7 @@ def acquisition_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup
         _link(feed, href(page.number + 1), "next", L.ATOM_ACQUISITION)
     _link(feed, href(page.last), "last", L.ATOM_ACQUISITION)
     _sub(feed, "totalResults", str(page.total), ns=OPENSEARCH)
-    _sub(feed, "itemsPerPage", str(len(page.books)), ns=OPENSEARCH)
+    _sub(feed, "itemsPerPage", str(PAGE_SIZE), ns=OPENSEARCH)
     _sub(feed, "startIndex", str((page.number - 1) * PAGE_SIZE + 1), ns=OPENSEARCH)
     for group in groups:
         for choice in group.links:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bibblix.catalogue.models import Book, BookContributor
 
 from . import links as L
-from .selection import FacetGroup, Page, theme_name
+from .selection import PAGE_SIZE, FacetGroup, Page, theme_name
 
 # BCP 47 in its everyday shape (language, optional script/region); anything else is left out
 # rather than published as an invalid tag.
@@ -83,7 +83,7 @@ def publications_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGrou
         "metadata": {
             "title": listing.title,
             "numberOfItems": page.total,
-            "itemsPerPage": len(page.books) or 1,
+            "itemsPerPage": PAGE_SIZE,
             "currentPage": page.number,
         },
         "links": links,

@@ -147,3 +147,14 @@ def test_age_band_facet_holds_the_books_written_for_that_band(client, age_min, a
         if json.loads(client.get(f"/opds/v2/books?age={band}").content)["metadata"]["numberOfItems"]
     }
     assert found == bands
+
+
+def test_last_page_still_states_the_page_size(client, many_books):
+    """Apps compute the number of pages from numberOfItems / itemsPerPage."""
+    feed = json.loads(client.get("/opds/v2/books?page=3").content)
+    assert feed["metadata"]["itemsPerPage"] == PAGE_SIZE
+    atom = etree.fromstring(client.get("/opds/v1/books?page=3").content)
+    assert atom.findtext("{http://a9.com/-/spec/opensearch/1.1/}itemsPerPage") == str(PAGE_SIZE)
+    assert atom.findtext("{http://a9.com/-/spec/opensearch/1.1/}startIndex") == str(
+        2 * PAGE_SIZE + 1
+    )
