@@ -54,6 +54,14 @@ def navigation_feed(
     }
 
 
+def featured_group(catalogue: L.Catalogue, title: str, books: list[Book]) -> dict:
+    """A group of publications on the start page (OPDS 2.0 "groups"), shown as a shelf."""
+    return {
+        "metadata": {"title": title, "numberOfItems": len(books)},
+        "publications": [publication(catalogue, book) for book in books],
+    }
+
+
 def navigation_entry(href: str, title: str, rel: str = "subsection", count=None) -> dict:
     entry = link(href, rel, title=title)
     if count is not None:

@@ -8,6 +8,7 @@ import hashlib
 import json
 from functools import wraps
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -25,6 +26,7 @@ JSON_V2 = f"{L.OPDS2}; charset=utf-8"
 PUBLICATION_V2 = f"{L.OPDS2_PUBLICATION}; charset=utf-8"
 ATOM_NAV = f"{L.ATOM_NAVIGATION};charset=utf-8"
 ATOM_ACQ = f"{L.ATOM_ACQUISITION};charset=utf-8"
+FEATURED_ON_START = 12
 
 
 def _respond(request, body: bytes, content_type: str, *, private: bool) -> HttpResponse:
@@ -138,7 +140,12 @@ def v2_root(request, catalogue):
         # Where a child logs in: the library choice leads to their library's catalogue.
         entries.append(v2.navigation_entry(catalogue.url("libraries/"), _("Choose library")))
     title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
-    return _json(v2.navigation_feed(catalogue, title, entries)), JSON_V2
+    feed = v2.navigation_feed(catalogue, title, entries)
+    featured = services.featured_books(FEATURED_ON_START)
+    if featured:
+        prefetch_related_objects(featured, "themes")
+        feed["groups"] = [v2.featured_group(catalogue, _("Librarians' picks"), featured)]
+    return _json(feed), JSON_V2
 
 
 @catalogue_view("v2")

@@ -182,3 +182,14 @@ def test_feeds_are_swedish_unless_english_was_chosen(client, shelf):
     titles = [entry["title"] for entry in feed["navigation"]]
     assert "🐾 Animals" in titles and "All books" in titles
     assert "Cookie" in response["Vary"]
+
+
+def test_start_page_shows_the_librarians_picks_as_a_group(client, shelf):
+    pippi = shelf["books"][0]
+    pippi.is_featured = True
+    pippi.save()
+    _response, feed = get_json(client, "/opds/v2/")
+    assert_valid("feed", feed)
+    [group] = feed["groups"]
+    assert group["metadata"]["title"] == "Bibliotekariernas tips"
+    assert [p["metadata"]["title"] for p in group["publications"]] == ["Pippi Långstrump"]
