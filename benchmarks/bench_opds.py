@@ -30,8 +30,9 @@ def setup(workdir: str) -> None:
     os.environ["BIBBLIX_VAR_DIR"] = workdir
     os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
     os.environ["TASKS_BACKEND"] = "immediate"
-    url = os.environ.get("BENCH_DATABASE_URL")
-    os.environ["DATABASE_URL"] = url or f"sqlite:///{workdir}/bench_opds.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench_opds.sqlite3"
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = _fresh_postgres(os.environ["BENCH_DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibblix.settings")
     import django
 
@@ -42,6 +43,30 @@ def setup(workdir: str) -> None:
     from bibblix.catalogue import demo
 
     demo.load(out=lambda *args, **kwargs: None)
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True)
+
+
+def _fresh_postgres(url: str) -> str:
+    """A new, empty `bench_opds` database next to the one in `url`; its URL."""
+    with _admin_connection(url) as connection:
+        connection.execute("DROP DATABASE IF EXISTS bench_opds")
+        connection.execute("CREATE DATABASE bench_opds")
+    return url.rsplit("/", 1)[0] + "/bench_opds"
+
+
+def _drop_postgres() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        from django.db import connections
+
+        connections.close_all()
+        with _admin_connection(url) as connection:
+            connection.execute("DROP DATABASE IF EXISTS bench_opds")
 
 
 def measure(client, url: str) -> tuple[float, float, int]:
@@ -58,15 +83,21 @@ def measure(client, url: str) -> tuple[float, float, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_opds_") as workdir:
         setup(workdir)
+        from django.db import connection
         from django.test import Client
 
         from bibblix.catalogue.models import Book
 
         client = Client()
-        print(f"OPDS feeds over {Book.objects.count()} books, {RUNS} runs each")
-        for url in URLS:
-            p50, p95, size = measure(client, url)
-            print(f"  {url:<45} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {size / 1024:6.1f} KiB")
+        print(
+            f"OPDS feeds over {Book.objects.count()} books on {connection.vendor}, {RUNS} runs each"
+        )
+        try:
+            for url in URLS:
+                p50, p95, size = measure(client, url)
+                print(f"  {url:<45} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {size / 1024:6.1f} KiB")
+        finally:
+            _drop_postgres()
 
 
 if __name__ == "__main__":
