@@ -12,27 +12,26 @@ app_name = "opds"
 _LISTINGS = r"(?P<path>books|new|free|search|themes/[-\w]+)"
 
 
-def _catalogue(prefix: str, name: str) -> list:
-    """The same catalogue twice: nationally and inside one library."""
-    v = name
+def _catalogue(version: str) -> list:
+    """One version's catalogue twice: nationally and inside one library (named "<version>-…"
+    and "<version>-library-…")."""
     routes = [
-        ("", getattr(views, f"{v}_root"), "root"),
-        (rf"{_LISTINGS}$", getattr(views, f"{v}_listing"), "listing"),
-        (r"books/(?P<pk>\d+)$", getattr(views, f"{v}_book"), "book"),
+        ("$", getattr(views, f"{version}_root"), "root"),
+        (rf"{_LISTINGS}$", getattr(views, f"{version}_listing"), "listing"),
+        (r"books/(?P<pk>\d+)$", getattr(views, f"{version}_book"), "book"),
     ]
-    if v == "v1":
+    if version == "v1":
         routes.append((r"opensearch\.xml$", views.v1_opensearch, "opensearch"))
     patterns = []
-    for regex, view, short in routes:
-        tail = regex if regex else "$"
-        patterns.append(re_path(rf"^{prefix}/{tail}", view, name=f"{v}-{short}"))
-        patterns.append(
+    for tail, view, short in routes:
+        patterns += [
+            re_path(rf"^{version}/{tail}", view, name=f"{version}-{short}"),
             re_path(
-                rf"^{prefix}/libraries/(?P<library_id>\d+)/{tail}",
+                rf"^{version}/libraries/(?P<library_id>\d+)/{tail}",
                 view,
-                name=f"{v}-library-{short}",
-            )
-        )
+                name=f"{version}-library-{short}",
+            ),
+        ]
     return patterns
 
 
@@ -40,8 +39,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/opds/v2/", permanent=False), name="index"),
     path("v2/libraries/", views.v2_libraries, name="v2-libraries"),
     path("v1/libraries/", views.v1_libraries, name="v1-libraries"),
-    *_catalogue("v2", "v2"),
-    *_catalogue("v1", "v1"),
+    *_catalogue("v2"),
+    *_catalogue("v1"),
     path("auth", views.service_auth, name="auth"),
     path("libraries/<int:library_id>/auth", views.library_auth, name="library-auth"),
 ]
