@@ -1,0 +1,246 @@
+"""OPDS views: parse the request, pick the books (selection), write them out (v1 or v2).
+
+Every catalogue view exists twice: in the national catalogue (/opds/v2/…, anyone may browse) and
+in a library's catalogue (/opds/v2/libraries/<id>/…, the child logs in with that library's card).
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from bibblix.catalogue import services
+from bibblix.catalogue.models import Theme
+from bibblix.members import services as members
+
+from . import auth, selection, v1, v2
+from . import links as L
+
+JSON_V2 = f"{L.OPDS2}; charset=utf-8"
+PUBLICATION_V2 = f"{L.OPDS2_PUBLICATION}; charset=utf-8"
+ATOM_NAV = f"{L.ATOM_NAVIGATION};charset=utf-8"
+ATOM_ACQ = f"{L.ATOM_ACQUISITION};charset=utf-8"
+FEATURED_ON_START = 12
+
+
+def _respond(request, body: bytes, content_type: str, *, private: bool) -> HttpResponse:
+    """The feed with an ETag of its bytes (304 when the app has it already) and a short cache
+    lifetime: feeds change when librarians edit, and apps poll them often."""
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = f'"{_digest(body)}"'
+    if private:
+        patch_cache_control(response, private=True, max_age=60)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+        # The language switch is a cookie (see lib/locale.py), so a shared cache must not hand
+        # one child's English feed to another.
+        patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _json(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def catalogue_view(version: str):
+    """Resolve the library (if any), require its card, and hand the view a `Catalogue`."""
+
+    def decorate(view):
+        @require_safe
+        @wraps(view)
+        def wrapper(request, *args, library_id: int | None = None, **kwargs):
+            library = None
+            if library_id is not None:
+                library = auth.connected_library(library_id)
+                if library is None:
+                    raise Http404
+                patron, refusal = auth.authenticate_child(request, library)
+                if refusal is not None:
+                    return refusal
+                request.patron = patron
+            catalogue = L.Catalogue(request, version, library)
+            body, content_type = view(request, catalogue, *args, **kwargs)
+            return _respond(request, body, content_type, private=library is not None)
+
+        return wrapper
+
+    return decorate
+
+
+def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
+    """(path, title, rel) of the start page's links: lists first, then the theme shelves."""
+    entries = [
+        ("books", _("All books"), "subsection"),
+        ("new", _("New books"), "http://opds-spec.org/sort/new"),
+        ("free", _("Free to try"), "subsection"),
+    ]
+    for theme in selection.themes():
+        entries.append((f"themes/{theme.slug}", selection.theme_title(theme), "subsection"))
+    return entries
+
+
+def _listing(path: str, request) -> selection.Listing:
+    if path == "books":
+        return selection.all_books()
+    if path == "new":
+        return selection.new_books()
+    if path == "free":
+        return selection.free_books()
+    if path == "search":
+        key = "query" if "query" in request.GET else "q"
+        return selection.search_books(request.GET.get(key, "").strip()[:200])
+    if path.startswith("themes/"):
+        return selection.theme_books(get_object_or_404(Theme, slug=path.removeprefix("themes/")))
+    raise Http404
+
+
+def _page(request, listing: selection.Listing):
+    facets = selection.Facets.from_query(request.GET)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = selection.page_of(listing, facets, number)
+    return page, selection.facet_groups(listing, facets)
+
+
+def _book_or_404(pk: int):
+    book = (
+        services.available_books()
+        .filter(pk=pk)
+        .prefetch_related("book_contributors__contributor", "themes")
+        .first()
+    )
+    if book is None:
+        raise Http404
+    return book
+
+
+# --- OPDS 2.0 ------------------------------------------------------------------------------
+
+
+@catalogue_view("v2")
+def v2_root(request, catalogue):
+    entries = [
+        v2.navigation_entry(catalogue.url(path), title, rel)
+        for path, title, rel in _root_entries(catalogue)
+    ]
+    if catalogue.library is None:
+        # Where a child logs in: the library choice leads to their library's catalogue.
+        entries.append(v2.navigation_entry(catalogue.url("libraries/"), _("Choose library")))
+    title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
+    feed = v2.navigation_feed(catalogue, title, entries)
+    featured = services.featured_books(FEATURED_ON_START)
+    if featured:
+        prefetch_related_objects(featured, "themes")
+        feed["groups"] = [v2.featured_group(catalogue, _("Librarians' picks"), featured)]
+    return _json(feed), JSON_V2
+
+
+@catalogue_view("v2")
+def v2_listing(request, catalogue, path: str):
+    page, groups = _page(request, _listing(path, request))
+    return _json(v2.publications_feed(catalogue, page, groups)), JSON_V2
+
+
+@catalogue_view("v2")
+def v2_book(request, catalogue, pk: int):
+    return _json(v2.publication(catalogue, _book_or_404(pk))), PUBLICATION_V2
+
+
+@catalogue_view("v2")
+def v2_libraries(request, catalogue):
+    entries = []
+    for library in members.connected_libraries().order_by("municipality__name", "name"):
+        href = catalogue.absolute(f"/opds/v2/libraries/{library.pk}/")
+        entries.append(v2.navigation_entry(href, str(library), "http://opds-spec.org/catalog"))
+    if not entries:
+        entries.append(v2.navigation_entry(catalogue.url(), "Bibblix", "start"))
+    feed = v2.navigation_feed(catalogue, _("Choose library"), entries, catalogue.url("libraries/"))
+    return _json(feed), JSON_V2
+
+
+# --- OPDS 1.2 ------------------------------------------------------------------------------
+
+
+@catalogue_view("v1")
+def v1_root(request, catalogue):
+    entries = [
+        {"href": catalogue.url(path), "title": title, "rel": rel}
+        for path, title, rel in _root_entries(catalogue)
+    ]
+    if catalogue.library is None:
+        entries.append(
+            {
+                "href": catalogue.url("libraries/"),
+                "title": _("Choose library"),
+                "kind": L.ATOM_NAVIGATION,
+            }
+        )
+    title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
+    updated = selection.last_modified(services.available_books())
+    return v1.serialise(v1.navigation_feed(catalogue, title, entries, updated)), ATOM_NAV
+
+
+@catalogue_view("v1")
+def v1_listing(request, catalogue, path: str):
+    listing = _listing(path, request)
+    page, groups = _page(request, listing)
+    updated = max((book.updated_at for book in page.books), default=None)
+    return v1.serialise(v1.acquisition_feed(catalogue, page, groups, updated)), ATOM_ACQ
+
+
+@catalogue_view("v1")
+def v1_book(request, catalogue, pk: int):
+    entry = v1.entry(catalogue, _book_or_404(pk), standalone=True)
+    return v1.serialise(entry), f"{L.ATOM_ENTRY};charset=utf-8"
+
+
+@catalogue_view("v1")
+def v1_opensearch(request, catalogue):
+    document = v1.opensearch_description(catalogue)
+    return v1.serialise(document), f"{L.OPENSEARCH}; charset=utf-8"
+
+
+@catalogue_view("v1")
+def v1_libraries(request, catalogue):
+    entries = [
+        {
+            "href": catalogue.absolute(f"/opds/v1/libraries/{library.pk}/"),
+            "title": str(library),
+            "rel": "http://opds-spec.org/catalog",
+            "kind": L.ATOM_NAVIGATION,
+        }
+        for library in members.connected_libraries().order_by("municipality__name", "name")
+    ]
+    feed = v1.navigation_feed(
+        catalogue, _("Choose library"), entries, self_href=catalogue.url("libraries/")
+    )
+    return v1.serialise(feed), ATOM_NAV
+
+
+# --- Authentication for OPDS -----------------------------------------------------------------
+
+
+@require_safe
+def service_auth(request):
+    return auth.document_response(auth.service_document(request))
+
+
+@require_safe
+def library_auth(request, library_id: int):
+    library = auth.connected_library(library_id)
+    if library is None:
+        raise Http404
+    return auth.document_response(auth.library_document(request, library))
