@@ -170,7 +170,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """`day` plus `months` calendar months, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def termination_end_date(
@@ -212,7 +214,12 @@ def register_termination(
             )
         _check(member, State.NOTICE_GIVEN, notice_date, TRANSITIONS["register_termination"][0])
         notice = _add(
-            member, State.NOTICE_GIVEN, notice_date, reason, user, notice_period_months=notice_months
+            member,
+            State.NOTICE_GIVEN,
+            notice_date,
+            reason,
+            user,
+            notice_period_months=notice_months,
         )
         _add(member, State.ENDED, end, _("Notice period runs out.") + _reason_suffix(reason), user)
         from .notifications import send_termination_notice

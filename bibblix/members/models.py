@@ -341,3 +341,6 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "event"], name="one_notification_per_event")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.event}"

@@ -21,14 +21,19 @@ logger = logging.getLogger(__name__)
 def coordinator_addresses() -> list[str]:
     """E-mail addresses of the service's coordinators: active Contacts with the coordinator
     role, and the association administrators' staff accounts."""
-    contacts = Contact.objects.filter(
-        role=Contact.Role.COORDINATOR, is_active=True
-    ).exclude(email="")
-    users = get_user_model().objects.filter(
-        is_active=True, staff_profile__role=StaffProfile.Role.ASSOCIATION_ADMIN
-    ).exclude(email="")
+    contacts = Contact.objects.filter(role=Contact.Role.COORDINATOR, is_active=True).exclude(
+        email=""
+    )
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__role=StaffProfile.Role.ASSOCIATION_ADMIN)
+        .exclude(email="")
+    )
     seen: dict[str, str] = {}
-    for address in [*contacts.values_list("email", flat=True), *users.values_list("email", flat=True)]:
+    for address in [
+        *contacts.values_list("email", flat=True),
+        *users.values_list("email", flat=True),
+    ]:
         seen.setdefault(address.strip().lower(), address.strip())
     return sorted(seen.values())
 
@@ -40,9 +45,7 @@ def _send_once(kind: str, event: ConnectionEvent, subject: str, body: str) -> bo
         # The row is the claim: a second run (or a parallel worker) fails on the unique
         # constraint and sends nothing; a failed send rolls the claim back for the next run.
         with transaction.atomic():
-            Notification.objects.create(
-                kind=kind, event=event, recipient_count=len(recipients)
-            )
+            Notification.objects.create(kind=kind, event=event, recipient_count=len(recipients))
             if recipients:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except IntegrityError:
@@ -77,10 +80,13 @@ def send_termination_notice(notice_event_id: int) -> bool:
         _("Notice date: %(day)s") % {"day": _day(notice.effective_date)},
     ]
     if notice.notice_period_months is not None:
-        lines.append(_("Notice period: %(months)s months") % {"months": notice.notice_period_months})
+        lines.append(
+            _("Notice period: %(months)s months") % {"months": notice.notice_period_months}
+        )
     if end:
         lines.append(
-            _("End date (first day without the service): %(day)s") % {"day": _day(end.effective_date)}
+            _("End date (first day without the service): %(day)s")
+            % {"day": _day(end.effective_date)}
         )
     if notice.reason:
         lines.append(_("Reason: %(reason)s") % {"reason": notice.reason})

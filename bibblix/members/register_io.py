@@ -198,7 +198,9 @@ def _population(row: dict) -> tuple[int | None, int | None, str]:
     try:
         return int(raw.replace(" ", "")), int(year) if year else None, source
     except ValueError as error:
-        raise BadRow(_("The population must be a whole number: %(value)s") % {"value": raw}) from error
+        raise BadRow(
+            _("The population must be a whole number: %(value)s") % {"value": raw}
+        ) from error
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -213,9 +215,7 @@ def _date(value: str | None) -> datetime.date | None:
 def _match(values: dict) -> Organisation | None:
     by_code = Organisation.objects.filter(municipality_code=values["municipality_code"]).first()
     number = values.get("organisation_number")
-    by_number = (
-        Organisation.objects.filter(organisation_number=number).first() if number else None
-    )
+    by_number = Organisation.objects.filter(organisation_number=number).first() if number else None
     if by_code and by_number and by_code != by_number:
         raise BadRow(
             _("The organisation number belongs to %(other)s, the code to %(this)s.")

@@ -154,7 +154,7 @@ def membership_route_subquery(day: datetime.date, field: str = "route") -> Subqu
 
 
 def describe_route(membership) -> str:
-    """"direct", "through <group>", or "no membership", in the active language."""
+    """ "direct", "through <group>", or "no membership", in the active language."""
     from django.utils.translation import gettext as _
 
     if membership is None:

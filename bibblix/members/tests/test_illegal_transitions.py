@@ -50,9 +50,7 @@ def test_a_step_dated_before_the_latest_step_is_refused(ale):
 
 def test_end_date_before_the_notice_period_runs_out_is_refused(ale):
     with pytest.raises(TransitionRefused, match="uppsägningstiden"):
-        services.register_termination(
-            ale, D(2026, 1, 1), end_date=D(2026, 3, 1), notice_months=6
-        )
+        services.register_termination(ale, D(2026, 1, 1), end_date=D(2026, 3, 1), notice_months=6)
     assert ale.connection_events.count() == 1
 
 

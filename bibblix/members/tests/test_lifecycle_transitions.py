@@ -12,7 +12,9 @@ D = datetime.date
 
 
 def test_full_path_from_enquiry_to_connected_records_who_and_why(fresh_municipality, coordinator):
-    services.register_enquiry(fresh_municipality, D(2025, 9, 1), "Mejl från biblioteket", coordinator)
+    services.register_enquiry(
+        fresh_municipality, D(2025, 9, 1), "Mejl från biblioteket", coordinator
+    )
     services.register_application(fresh_municipality, D(2025, 10, 15), "Ansökan", coordinator)
     services.sign_agreement(fresh_municipality, D(2025, 12, 1), "Avtal undertecknat", coordinator)
     services.connect(fresh_municipality, D(2026, 2, 1), "Go-live", coordinator)

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             }
         )
         for number, reason in report.errors:
-            self.stderr.write(_("Row %(number)s: %(reason)s") % {"number": number, "reason": reason})
+            self.stderr.write(
+                _("Row %(number)s: %(reason)s") % {"number": number, "reason": reason}
+            )
         if not report.ok:
             raise CommandError(_("%(bad)s rows were not imported.") % {"bad": len(report.errors)})
