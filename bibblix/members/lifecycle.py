@@ -200,9 +200,10 @@ def register_termination(
     notice_months: int | None = None,
     reason: str = "",
     user=None,
+    notify: bool = True,
 ) -> ConnectionEvent:
     """Register `member`'s notice of termination; the connection ends by itself on the end date
-    (the first day without the service). Coordinators are told by e-mail."""
+    (the first day without the service). Coordinators are told by e-mail unless notify=False."""
     end = termination_end_date(notice_date, end_date, notice_months)
     with transaction.atomic():
         member = _lock(member)
@@ -222,9 +223,10 @@ def register_termination(
             notice_period_months=notice_months,
         )
         _add(member, State.ENDED, end, _("Notice period runs out.") + _reason_suffix(reason), user)
-        from .notifications import send_termination_notice
+        if notify:
+            from .notifications import send_termination_notice
 
-        transaction.on_commit(lambda: send_termination_notice.enqueue(notice.pk))
+            transaction.on_commit(lambda: send_termination_notice.enqueue(notice.pk))
     return notice
 
 

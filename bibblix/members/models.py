@@ -99,9 +99,14 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the field validators run: "2120001439" → "212000-1439",
+        # "iso6523-actorid-upis::0007:…" → "0007:…".
         self.organisation_number = format_organisation_number(self.organisation_number)
         self.peppol_id = normalise_peppol_id(self.peppol_id)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
         errors = {}
         if self.kind == self.Kind.MUNICIPALITY and not self.municipality_code:
             errors["municipality_code"] = _("A municipality needs its official code.")
