@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services, staff_views
@@ -95,6 +96,7 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
         "population",
     ]
     list_display_links = None
+    list_select_related = ["group"]
     list_filter = [
         StateTodayFilter,
         MembershipTypeFilter,
@@ -155,8 +157,10 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
     def route_today_display(self, obj):
         if not obj.route_today:
             return "–"
-        label = Membership.Route(obj.route_today).label
-        return f"{label} ({obj.group})" if obj.group_id else label
+        if obj.route_today == Membership.Route.THROUGH_GROUP and obj.group_id:
+            group = obj.group.abbreviation or obj.group.name
+            return gettext("through %(group)s") % {"group": group}
+        return Membership.Route(obj.route_today).label
 
     def get_readonly_fields(self, request, obj=None):
         # A municipality's own staff keep its contact and invoice details up to date; what

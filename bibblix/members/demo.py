@@ -160,7 +160,7 @@ def _municipality(row: dict, region: Organisation) -> Organisation:
             "county": row["county"],
             "population": int(row["population_approx_2024"]),
             "population_year": 2024,
-            "population_source": "Approximate demo figure (shared/data/municipalities.csv)",
+            "population_source": "Ungefärlig demosiffra (shared/data/municipalities.csv)",
             "invoice_address": f"{row['name']} kommun\nFakturaservice (demo)",
             "invoice_reference": f"BIB-{row['municipality_code']}",
         },

@@ -32,7 +32,9 @@ def register(ale, boras, region):
         population_year=2024,
     )
     Organisation.objects.filter(pk=boras.pk).update(organisation_number_is_placeholder=True)
-    services.record_membership(ale, Membership.Route.THROUGH_GROUP, datetime.date(2021, 1, 1), region)
+    services.record_membership(
+        ale, Membership.Route.THROUGH_GROUP, datetime.date(2021, 1, 1), region
+    )
     services.record_membership(boras, Membership.Route.DIRECT, datetime.date(2019, 1, 1))
 
 
@@ -56,13 +58,22 @@ def test_export_then_import_into_an_empty_register_gives_the_same_register(regis
     before_rows, _ = snapshot()
     Membership.objects.filter(organisation__kind="municipality").delete()
     Organisation.objects.filter(kind="municipality").update(
-        population=None, peppol_id="", invoice_address="", organisation_number="", invoice_reference=""
+        population=None,
+        peppol_id="",
+        invoice_address="",
+        organisation_number="",
+        invoice_reference="",
     )
     report = register_io.import_register(register_io.read_rows(f"r.{file_format}", content))
     assert report.errors == []
     after_rows, routes = snapshot()
     assert after_rows == before_rows
-    assert ("Ale", "through_group", Organisation.objects.get(abbreviation="VGR").pk, datetime.date(2021, 1, 1)) in routes
+    assert (
+        "Ale",
+        "through_group",
+        Organisation.objects.get(abbreviation="VGR").pk,
+        datetime.date(2021, 1, 1),
+    ) in routes
 
 
 def test_importing_an_unchanged_export_changes_nothing(register):

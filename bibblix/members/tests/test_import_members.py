@@ -46,7 +46,9 @@ def test_import_twice_changes_nothing(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_import_updates_a_match_on_code_and_changes_membership(tmp_path, ale, region):
-    services.record_membership(ale, Membership.Route.THROUGH_GROUP, datetime.date(2021, 1, 1), region)
+    services.record_membership(
+        ale, Membership.Route.THROUGH_GROUP, datetime.date(2021, 1, 1), region
+    )
     path = write(
         tmp_path,
         "Ale,1440,Västra Götaland,33000,direct,,2120001439,2026-01-01",
@@ -99,7 +101,9 @@ def test_bad_rows_are_reported_and_good_rows_kept(tmp_path, capsys):
     assert "Rad 7: peppol_id:" in err
     assert "Rad 8: Kolumnen name är tom." in err
     assert "Rad 9: Ett gruppmedlemskap behöver region_group" in err
-    assert list(Organisation.objects.filter(kind="municipality").values_list("name", flat=True)) == ["Ale"]
+    assert list(
+        Organisation.objects.filter(kind="municipality").values_list("name", flat=True)
+    ) == ["Ale"]
 
 
 @pytest.mark.django_db

@@ -109,3 +109,20 @@ def test_librarian_sees_own_page_without_actions(client, librarian_boras, boras)
     )
     assert response.status_code == 403
     assert client.get(f"{LIST}import/").status_code == 403
+
+
+def test_change_form_opens_for_coordinator_with_memberships(client, coordinator, ale):
+    client.force_login(coordinator)
+    html = client.get(f"{LIST}{ale.pk}/change/").content.decode()
+    assert 'name="memberships-TOTAL_FORMS"' in html
+    assert "Medlemssida" in html
+
+
+def test_municipality_admin_edits_own_details_but_not_membership(
+    client, municipality_admin_ale, ale
+):
+    client.force_login(municipality_admin_ale)
+    html = client.get(f"{LIST}{ale.pk}/change/").content.decode()
+    assert 'name="invoice_address"' in html
+    assert 'name="municipality_code"' not in html
+    assert "memberships-TOTAL_FORMS" not in html

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bibblix.members import services
+from bibblix.members.models import ConnectionEvent
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         )
         for member in members:
             route = services.describe_route(services.membership_on(member, day))
-            self.stdout.write(f"{member.municipality_code}\t{member.name}\t{route}")
+            line = f"{member.municipality_code}\t{member.name}\t{route}"
+            if member.connection_state == ConnectionEvent.State.NOTICE_GIVEN:
+                line += f"\t({ConnectionEvent.State.NOTICE_GIVEN.label.lower()})"
+            self.stdout.write(line)
 
 
 def _parse(value: str) -> datetime.date:
