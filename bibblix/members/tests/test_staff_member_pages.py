@@ -5,7 +5,7 @@ import datetime
 import time_machine
 
 from bibblix.members import services
-from bibblix.members.models import ConnectionEvent, Membership
+from bibblix.members.models import ConnectionEvent, Contact, Membership
 
 D = datetime.date
 LIST = "/staff/members/organisation/"
@@ -86,6 +86,9 @@ def test_a_step_not_legal_now_is_not_offered_or_accepted(client, coordinator, al
 
 
 def test_librarian_of_boras_sees_nothing_of_ale(client, librarian_boras, ale, boras):
+    contact = Contact.objects.create(
+        organisation=ale, role=Contact.Role.LIBRARY, name="Alva Alesson", email="alva@ale.example"
+    )
     client.force_login(librarian_boras)
     listing = client.get(LIST).content.decode()
     assert ">Borås</a>" in listing and ">Ale</a>" not in listing
@@ -93,7 +96,10 @@ def test_librarian_of_boras_sees_nothing_of_ale(client, librarian_boras, ale, bo
     assert client.get(f"{LIST}{ale.pk}/change/").status_code in {302, 404}
     export = client.get(f"{LIST}export/csv/").content.decode()
     assert "Borås" in export and "Ale" not in export
-    assert client.get("/staff/members/contact/").status_code == 200
+    contacts = client.get("/staff/members/contact/")
+    assert contacts.status_code == 200 and "Alva Alesson" not in contacts.content.decode()
+    assert client.get(f"/staff/members/contact/{contact.pk}/change/").status_code in {302, 404}
+    assert client.get(f"{LIST}{ale.pk}/step/register_termination/").status_code == 404
 
 
 def test_librarian_sees_own_page_without_actions(client, librarian_boras, boras):
