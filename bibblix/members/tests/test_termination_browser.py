@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from bibblix.members.models import ConnectionEvent
 
@@ -39,8 +40,9 @@ def test_termination_through_staff_ui_removes_municipality_on_end_date(
     form.get_by_label("Slutdatum (första dagen utan tjänsten)").fill("2026-06-01")
     form.get_by_label("Skäl").fill("Budgetskäl")
     form.get_by_role("button", name="Registrera uppsägning").click()
-    assert tablet.get_by_text("Registrera uppsägning: sparat.").is_visible()
-    assert tablet.get_by_text("Har sagt upp: anslutningen upphör 2026-06-01").is_visible()
+    expect(tablet.get_by_text("Registrera uppsägning: sparat.")).to_be_visible()
+    expect(tablet.get_by_text("Har sagt upp: anslutningen upphör 2026-06-01")).to_be_visible()
+    expect(tablet.get_by_text("planerad", exact=True)).to_be_visible()
     assert ale.connection_events.filter(
         state=ConnectionEvent.State.ENDED, effective_date=datetime.date(2026, 6, 1)
     ).exists()
