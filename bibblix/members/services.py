@@ -24,7 +24,7 @@ from .lifecycle import (
     sign_agreement,
     withdraw_termination,
 )
-from .models import ConnectionEvent, Library, Membership, Organisation, StaffProfile
+from .models import ConnectionEvent, Contact, Library, Membership, Organisation, StaffProfile
 
 ACTIVE_STATES = {ConnectionEvent.State.CONNECTED, ConnectionEvent.State.NOTICE_GIVEN}
 
@@ -164,6 +164,35 @@ def describe_route(membership) -> str:
     return membership.get_route_display().lower()
 
 
+def connection_periods(
+    organisation: Organisation,
+) -> list[tuple[datetime.date, datetime.date | None]]:
+    """`organisation`'s connected periods as (first day, end) pairs; the end is the first day
+    without the service (None while open), so billing can count days with end - start."""
+    periods: list[list] = []
+    for event in organisation.connection_events.filter(cancelled_at__isnull=True).order_by(
+        "effective_date", "recorded_at", "pk"
+    ):
+        is_active = event.state in ACTIVE_STATES
+        is_open = bool(periods) and periods[-1][1] is None
+        if is_active and not is_open:
+            periods.append([event.effective_date, None])
+        elif not is_active and is_open:
+            periods[-1][1] = event.effective_date
+    return [(start, end) for start, end in periods]
+
+
+def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
+    """Active contacts of `organisation`, optionally of one Contact.Role."""
+    contacts = organisation.contacts.filter(is_active=True)
+    return contacts.filter(role=role) if role else contacts
+
+
+def coordinators() -> QuerySet[Contact]:
+    """The association's coordinators for the service (active Contacts with that role)."""
+    return Contact.objects.filter(role=Contact.Role.COORDINATOR, is_active=True)
+
+
 @transaction.atomic
 def record_membership(
     member: Organisation,
@@ -213,6 +242,9 @@ __all__ = [
     "cancel_planned_step",
     "connect",
     "connected_libraries",
+    "connection_periods",
+    "contacts_of",
+    "coordinators",
     "connected_on",
     "describe_route",
     "end_connection",

@@ -53,3 +53,19 @@ def test_connected_members_command_lists_route(ale, boras, region, capsys):
     call_command("connected_members", "2030-07-01")
     out = capsys.readouterr().out
     assert "Ale" not in out and "Borås" in out
+
+
+def test_connection_periods_for_invoicing(ale):
+    services.register_termination(ale, D(2023, 1, 1), end_date=D(2023, 7, 1))
+    services.reconnect(ale, D(2024, 3, 1))
+    assert services.connection_periods(ale) == [
+        (D(2020, 1, 1), D(2023, 7, 1)),
+        (D(2024, 3, 1), None),
+    ]
+
+
+def test_a_withdrawn_notice_keeps_one_open_period(ale):
+    with time_machine.travel("2026-03-01 10:00 +01:00", tick=False):
+        services.register_termination(ale, D(2026, 2, 1), end_date=D(2026, 9, 1))
+        services.withdraw_termination(ale, "Ångrade sig")
+    assert services.connection_periods(ale) == [(D(2020, 1, 1), None)]
