@@ -71,7 +71,10 @@ def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict]]:
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, dict]]:
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")  # "CSV" saved by a Swedish Excel
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except (csv.Error, IndexError):
@@ -88,7 +91,11 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict]]:
     for number, values in enumerate(rows, start=2):
         if not any(value not in (None, "") for value in values):
             continue
-        yield number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+        row = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+        code = values[header.index("municipality_code")] if "municipality_code" in header else None
+        if isinstance(code, int):  # Excel drops the leading zero of 0180 in a number cell
+            row["municipality_code"] = f"{code:04d}"
+        yield number, row
 
 
 def _cell(value) -> str:

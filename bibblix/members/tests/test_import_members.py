@@ -120,3 +120,28 @@ def test_the_shared_municipalities_file_imports_cleanly(settings, capsys):
     call_command("import_members", str(Path(settings.SHARED_DIR) / "data" / "municipalities.csv"))
     assert Organisation.objects.filter(kind="municipality").count() == 33
     assert Organisation.objects.filter(group__abbreviation="VGR").count() == 31
+
+
+@pytest.mark.django_db
+def test_xlsx_bad_rows_are_reported_with_their_sheet_row(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["Stockholm", 180, "Stockholm", 988000, "direct", None])
+    sheet.append(["Hjo", "1497", "Västra Götaland", "många", "direct", None])
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError):
+        call_command("import_members", str(path))
+    assert "Rad 3: Invånarantalet måste vara ett heltal: många" in capsys.readouterr().err
+    assert Organisation.objects.get(municipality_code="0180").name == "Stockholm"
+
+
+@pytest.mark.django_db
+def test_csv_saved_by_excel_in_windows_1252_imports(tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(f"{HEADER}\nBorås,1490,Västra Götaland,115000,direct,\n".encode("cp1252"))
+    call_command("import_members", str(path))
+    assert Organisation.objects.get(municipality_code="1490").name == "Borås"
