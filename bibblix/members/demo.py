@@ -1,5 +1,8 @@
-"""Demo member register: the municipalities of ../shared/data/municipalities.csv with libraries
-and connection histories (including a new connection and a termination this year)."""
+"""Demo member register: the municipalities of ../shared/data/municipalities.csv with libraries,
+contacts, memberships (31 through Västra Götalandsregionen's group membership) and connection
+histories: a new connection and a termination this year, a notice that takes effect later, and a
+go-live ahead. Organisation numbers are left empty: the shared file has none, and a made-up
+number must never reach an invoice. Idempotent: a second run adds nothing."""
 
 import csv
 import datetime
@@ -8,10 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .models import ConnectionEvent, Library, Organisation
-from .services import record_event
+from . import services
+from .lifecycle import add_months
+from .models import Contact, Library, Membership, Organisation
 
-State = ConnectionEvent.State
+Route = Membership.Route
 
 # Used only when ../shared/ is absent (a user's own clone): a few of the real members.
 FALLBACK = [
@@ -74,6 +78,20 @@ EXTRA_LIBRARIES = {
 
 NEW_THIS_YEAR = "Tjörn"  # connected during the current year
 ENDED_THIS_YEAR = "Strömstad"  # gave notice last year, ended during the current year
+NOTICE_PENDING = "Gullspång"  # gave notice recently; still connected, ends a few months ahead
+GOING_LIVE = "Karlsborg"  # agreement signed, go-live in ten days
+GROUP_START = datetime.date(2021, 1, 1)
+DIRECT_START = datetime.date(2019, 1, 1)
+REASON = "Demodata"
+CONTACT_ROLES = [
+    (Contact.Role.LIBRARY, "Bibliotekschef (demo)", "bibliotek"),
+    (Contact.Role.CULTURE_ADMINISTRATION, "Kulturchef (demo)", "kultur"),
+    (Contact.Role.ECONOMY, "Ekonomihandläggare (demo)", "ekonomi"),
+]
+COORDINATORS = [
+    ("Samordnare Bibblix (demo)", "samordnare@bibblix.example"),
+    ("Biträdande samordnare (demo)", "samordnare2@bibblix.example"),
+]
 
 
 def _rows() -> list[dict]:
@@ -85,60 +103,137 @@ def _rows() -> list[dict]:
 
 
 def load(out=print) -> None:
-    region, _ = Organisation.objects.update_or_create(
-        kind=Organisation.Kind.REGION,
-        name="Västra Götalandsregionen",
-        defaults={"county": "Västra Götaland"},
+    region = _organisations()
+    today = timezone.localdate()
+    rows = _rows()
+    for row in rows:
+        municipality = _municipality(row, region)
+        for name in EXTRA_LIBRARIES.get(row["name"], [f"{row['name']} bibliotek"]):
+            Library.objects.get_or_create(municipality=municipality, name=name)
+        _contacts(municipality)
+        if not municipality.connection_events.exists():
+            start = _history(municipality, today, is_direct=row["membership"] != "group")
+            _membership(municipality, region if row["membership"] == "group" else None, start)
+    connected = services.connected_on(today).count()
+    out(
+        f"  members: {len(rows)} municipalities ({connected} connected today), "
+        f"{Library.objects.count()} libraries, {Contact.objects.count()} contacts"
     )
-    Organisation.objects.update_or_create(
+
+
+def _organisations() -> Organisation:
+    invoicing_body, _ = Organisation.objects.update_or_create(
         kind=Organisation.Kind.INVOICING_BODY,
         name="VGR IT (demo: fakturerar gruppens kommuner)",
         defaults={"county": "Västra Götaland"},
     )
-    year = timezone.localdate().year
-    rows = _rows()
-    for row in rows:
-        municipality, _ = Organisation.objects.update_or_create(
-            municipality_code=row["municipality_code"],
-            defaults={
-                "kind": Organisation.Kind.MUNICIPALITY,
-                "name": row["name"],
-                "county": row["county"],
-                "population": int(row["population_approx_2024"]),
-                "population_year": 2024,
-                "population_source": "Approximate demo figure (shared/data/municipalities.csv)",
-                "group": region if row["membership"] == "group" else None,
-            },
+    region, _ = Organisation.objects.update_or_create(
+        kind=Organisation.Kind.REGION,
+        name="Västra Götalandsregionen",
+        defaults={
+            "county": "Västra Götaland",
+            "abbreviation": "VGR",
+            "invoiced_by": invoicing_body,
+        },
+    )
+    if not region.memberships.exists():
+        services.record_membership(region, Route.GROUP, GROUP_START, note=REASON)
+    association, _ = Organisation.objects.update_or_create(
+        kind=Organisation.Kind.ASSOCIATION, name="Föreningen Bibblix (demo)"
+    )
+    for name, email in COORDINATORS:
+        Contact.objects.get_or_create(
+            organisation=association,
+            role=Contact.Role.COORDINATOR,
+            name=name,
+            defaults={"email": email},
         )
-        for name in EXTRA_LIBRARIES.get(row["name"], [f"{row['name']} bibliotek"]):
-            Library.objects.get_or_create(municipality=municipality, name=name)
-        if not municipality.connection_events.exists():
-            _history(municipality, year)
-    out(f"  members: {len(rows)} municipalities, {Library.objects.count()} libraries")
+    return region
 
 
-def _history(municipality: Organisation, year: int) -> None:
-    reason = "Demodata"
-    if municipality.name == NEW_THIS_YEAR:
-        record_event(municipality, State.ENQUIRY, datetime.date(year - 1, 9, 1), reason)
-        record_event(municipality, State.APPLICATION, datetime.date(year - 1, 10, 15), reason)
-        record_event(municipality, State.AGREEMENT_SIGNED, datetime.date(year - 1, 12, 1), reason)
-        record_event(municipality, State.CONNECTED, datetime.date(year, 2, 1), reason)
-    elif municipality.name == ENDED_THIS_YEAR:
-        record_event(municipality, State.CONNECTED, datetime.date(2020, 1, 1), reason)
-        record_event(
-            municipality, State.NOTICE_GIVEN, datetime.date(year - 1, 12, 15), "Budgetskäl (demo)"
+def _municipality(row: dict, region: Organisation) -> Organisation:
+    municipality, _ = Organisation.objects.update_or_create(
+        municipality_code=row["municipality_code"],
+        defaults={
+            "kind": Organisation.Kind.MUNICIPALITY,
+            "name": row["name"],
+            "county": row["county"],
+            "population": int(row["population_approx_2024"]),
+            "population_year": 2024,
+            "population_source": "Ungefärlig demosiffra (shared/data/municipalities.csv)",
+            "invoice_address": f"{row['name']} kommun\nFakturaservice (demo)",
+            "invoice_reference": f"BIB-{row['municipality_code']}",
+        },
+    )
+    return municipality
+
+
+def _contacts(municipality: Organisation) -> None:
+    slug = municipality.municipality_code
+    for role, name, mailbox in CONTACT_ROLES:
+        Contact.objects.get_or_create(
+            organisation=municipality,
+            role=role,
+            defaults={"name": name, "email": f"{mailbox}@kommun{slug}.example"},
         )
-        record_event(
-            municipality,
-            State.ENDED,
-            datetime.date(year, 6, 30),
-            "Uppsägningstiden löpte ut (demo)",
-        )
+
+
+def _membership(municipality: Organisation, region: Organisation | None, start) -> None:
+    if municipality.memberships.exists():
+        return
+    if region is None:
+        services.record_membership(municipality, Route.DIRECT, start, note=REASON)
     else:
-        record_event(
+        services.record_membership(municipality, Route.THROUGH_GROUP, start, region, note=REASON)
+
+
+def _history(municipality: Organisation, today: datetime.date, is_direct: bool) -> datetime.date:
+    """Write one demo history; returns the day the association membership starts."""
+    name, year = municipality.name, today.year
+    if name == NEW_THIS_YEAR:
+        signed = datetime.date(year - 1, 12, 1)
+        _path(
             municipality,
-            State.CONNECTED,
-            datetime.date(2019 if municipality.group_id is None else 2021, 1, 1),
-            reason,
+            datetime.date(year - 1, 9, 1),
+            signed,
+            min(datetime.date(year, 2, 1), today),
         )
+        return signed
+    if name == GOING_LIVE:
+        signed = today - datetime.timedelta(days=30)
+        _path(
+            municipality,
+            today - datetime.timedelta(days=120),
+            signed,
+            today + datetime.timedelta(days=10),
+        )
+        return signed
+    start = DIRECT_START if is_direct else GROUP_START
+    _path(municipality, None, start - datetime.timedelta(days=45), start)
+    if name == ENDED_THIS_YEAR:
+        services.register_termination(
+            municipality,
+            datetime.date(year - 1, 12, 15),
+            end_date=min(datetime.date(year, 7, 1), today),
+            reason="Budgetskäl (demo)",
+            notify=False,
+        )
+    elif name == NOTICE_PENDING:
+        notice = today - datetime.timedelta(days=20)
+        services.register_termination(
+            municipality,
+            notice,
+            end_date=add_months(notice, 3),
+            notice_months=3,
+            reason="Omprioritering i kulturnämnden (demo)",
+            notify=False,
+        )
+    return start
+
+
+def _path(municipality, enquiry, signed, go_live) -> None:
+    if enquiry:
+        services.register_enquiry(municipality, enquiry, REASON)
+    services.register_application(municipality, signed - datetime.timedelta(days=45), REASON)
+    services.sign_agreement(municipality, signed, REASON)
+    services.connect(municipality, go_live, REASON)

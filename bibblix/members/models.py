@@ -1,17 +1,20 @@
-"""The member register: organisations, libraries, staff, and the dated connection history."""
+"""The member register: organisations, libraries, contacts, memberships, staff, and the dated
+connection history."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum.se import orgnr
 
+from .validators import (
+    format_organisation_number,
+    normalise_peppol_id,
+    peppol_organisation_number,
+    validate_organisation_number,
+    validate_peppol_id,
+)
 
-def validate_organisation_number(value: str) -> None:
-    if value and not orgnr.is_valid(value):
-        raise ValidationError(
-            _("%(value)s is not a valid Swedish organisation number."), params={"value": value}
-        )
+__all__ = ["validate_organisation_number"]  # named by migration 0001
 
 
 class Organisation(models.Model):
@@ -28,18 +31,35 @@ class Organisation(models.Model):
     municipality_code = models.CharField(
         _("municipality code"), max_length=4, blank=True, help_text=_("Official four-digit code.")
     )
+    abbreviation = models.CharField(
+        _("abbreviation"),
+        max_length=20,
+        blank=True,
+        help_text=_("Short name used in imports, e.g. VGR for a regional group."),
+    )
     organisation_number = models.CharField(
         _("organisation number"),
         max_length=11,
         blank=True,
         validators=[validate_organisation_number],
     )
+    organisation_number_is_placeholder = models.BooleanField(
+        _("organisation number is a placeholder"),
+        default=False,
+        help_text=_("Demo or temporary number: never use it on a real invoice."),
+    )
     county = models.CharField(_("county"), max_length=100, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=200, blank=True)
     invoice_address = models.TextField(_("invoice address"), blank=True)
-    peppol_id = models.CharField(_("Peppol participant id"), max_length=100, blank=True)
+    peppol_id = models.CharField(
+        _("Peppol participant id"),
+        max_length=100,
+        blank=True,
+        validators=[validate_peppol_id],
+        help_text=_("ICD and identifier, e.g. 0007:2120001439 for a Swedish organisation."),
+    )
     invoice_reference = models.CharField(
         _("invoice reference / cost centre"), max_length=100, blank=True
     )
@@ -51,6 +71,17 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="group_members",
         limit_choices_to={"kind": Kind.REGION},
+        help_text=_("The group the municipality is a member through today (see memberships)."),
+    )
+    invoiced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("invoiced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices_for",
+        limit_choices_to={"kind": Kind.INVOICING_BODY},
+        help_text=_("For a regional body: the body that invoices on the group's behalf."),
     )
 
     class Meta:
@@ -67,6 +98,31 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the field validators run: "2120001439" → "212000-1439",
+        # "iso6523-actorid-upis::0007:…" → "0007:…".
+        self.organisation_number = format_organisation_number(self.organisation_number)
+        self.peppol_id = normalise_peppol_id(self.peppol_id)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == self.Kind.MUNICIPALITY and not self.municipality_code:
+            errors["municipality_code"] = _("A municipality needs its official code.")
+        if self.municipality_code and not (
+            len(self.municipality_code) == 4 and self.municipality_code.isdigit()
+        ):
+            errors["municipality_code"] = _("The municipality code is four digits, e.g. 0180.")
+        in_peppol = peppol_organisation_number(self.peppol_id)
+        if in_peppol and self.organisation_number and in_peppol != self.organisation_number:
+            errors["peppol_id"] = _("The Peppol id names another organisation number.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == self.Kind.MUNICIPALITY
 
 
 class Library(models.Model):
@@ -123,6 +179,21 @@ class ConnectionEvent(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    notice_period_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"), null=True, blank=True
+    )
+    # A planned (future) step that was superseded, e.g. an end date moved or a notice withdrawn.
+    # Kept, struck through, so the history shows every decision.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["organisation", "effective_date", "recorded_at", "pk"]
@@ -170,3 +241,111 @@ class StaffProfile(models.Model):
     def clean(self) -> None:
         if not self.is_association_staff and self.municipality_id is None:
             raise ValidationError(_("Municipality staff must belong to a municipality."))
+
+
+class Contact(models.Model):
+    """A person to talk to: a municipality's contacts, or the association's coordinators."""
+
+    class Role(models.TextChoices):
+        LIBRARY = "library", _("Library")
+        CULTURE_ADMINISTRATION = "culture_administration", _("Culture administration")
+        ECONOMY = "economy", _("Economy")
+        COORDINATOR = "coordinator", _("Coordinator for the service (association)")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()}, {self.organisation})"
+
+
+class Membership(models.Model):
+    """Membership of the association, a fact apart from the service connection: a municipality is
+    a direct member or a member through a regional group; a regional body holds the group
+    membership itself."""
+
+    class Route(models.TextChoices):
+        DIRECT = "direct", _("Direct membership")
+        THROUGH_GROUP = "through_group", _("Through a regional group")
+        GROUP = "group", _("Group membership (regional body)")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("member"),
+    )
+    route = models.CharField(_("membership type"), max_length=20, choices=Route.choices)
+    group = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="covered_memberships",
+        limit_choices_to={"kind": Organisation.Kind.REGION},
+        verbose_name=_("group (regional body)"),
+    )
+    start_date = models.DateField(
+        _("member since"), null=True, blank=True, help_text=_("Empty: since before the register.")
+    )
+    end_date = models.DateField(
+        _("member until"), null=True, blank=True, help_text=_("First day no longer a member.")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "start_date"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        through = f" {self.group}" if self.group_id else ""
+        return f"{self.organisation}: {self.get_route_display()}{through}"
+
+    def clean(self) -> None:
+        if self.route == self.Route.THROUGH_GROUP and not self.group_id:
+            raise ValidationError({"group": _("Name the group the membership goes through.")})
+        if self.route != self.Route.THROUGH_GROUP and self.group_id:
+            raise ValidationError({"group": _("Only a membership through a group names one.")})
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("The membership must end after it starts.")})
+
+
+class Notification(models.Model):
+    """An e-mail sent about a connection event; remembered so reruns send nothing twice."""
+
+    class Kind(models.TextChoices):
+        TERMINATION = "termination", _("Notice of termination registered")
+        GO_LIVE = "go_live", _("Go-live approaching")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    event = models.ForeignKey(
+        ConnectionEvent, on_delete=models.CASCADE, related_name="notifications"
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipient_count = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "event"], name="one_notification_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.event}"

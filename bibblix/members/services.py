@@ -6,23 +6,43 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
-from .models import ConnectionEvent, Library, Organisation, StaffProfile
+from .lifecycle import (
+    TransitionRefused,
+    cancel_planned_step,
+    connect,
+    end_connection,
+    legal_actions,
+    reconnect,
+    record_event,
+    register_application,
+    register_enquiry,
+    register_termination,
+    sign_agreement,
+    withdraw_termination,
+)
+from .models import ConnectionEvent, Contact, Library, Membership, Organisation, StaffProfile
 
 ACTIVE_STATES = {ConnectionEvent.State.CONNECTED, ConnectionEvent.State.NOTICE_GIVEN}
 
 
 def today() -> datetime.date:
+    """Today in the service's time zone (Europe/Stockholm)."""
     return timezone.localdate()
 
 
-def _state_on(day: datetime.date) -> Subquery:
+def state_subquery(day: datetime.date, outer: str = "pk") -> Subquery:
+    """The connection state on `day` of the organisation named by `outer`, for annotations."""
     latest = ConnectionEvent.objects.filter(
-        organisation=OuterRef("pk"), effective_date__lte=day
+        organisation=OuterRef(outer), effective_date__lte=day, cancelled_at__isnull=True
     ).order_by("-effective_date", "-recorded_at", "-pk")
     return Subquery(latest.values("state")[:1])
+
+
+_state_on = state_subquery
 
 
 def connected_on(day: datetime.date | None = None) -> QuerySet[Organisation]:
@@ -43,29 +63,13 @@ def is_connected(municipality: Organisation, day: datetime.date | None = None) -
 def state_on(organisation: Organisation, day: datetime.date | None = None) -> str | None:
     """The connection state of `organisation` on `day`, or None before its first event."""
     event = (
-        organisation.connection_events.filter(effective_date__lte=day or today())
+        organisation.connection_events.filter(
+            effective_date__lte=day or today(), cancelled_at__isnull=True
+        )
         .order_by("-effective_date", "-recorded_at", "-pk")
         .first()
     )
     return event.state if event else None
-
-
-@transaction.atomic
-def record_event(
-    organisation: Organisation,
-    state: str,
-    effective_date: datetime.date,
-    reason: str = "",
-    user=None,
-) -> ConnectionEvent:
-    """Add one dated step to an organisation's connection history."""
-    return ConnectionEvent.objects.create(
-        organisation=organisation,
-        state=state,
-        effective_date=effective_date,
-        reason=reason,
-        recorded_by=user,
-    )
 
 
 def connected_libraries(day: datetime.date | None = None) -> QuerySet[Library]:
@@ -76,6 +80,7 @@ def connected_libraries(day: datetime.date | None = None) -> QuerySet[Library]:
 
 
 def get_library(pk: int) -> Library | None:
+    """The library with primary key `pk` (with its municipality), or None."""
     return Library.objects.select_related("municipality").filter(pk=pk).first()
 
 
@@ -111,18 +116,155 @@ def scope_for_staff(user, queryset: QuerySet, municipality_field: str) -> QueryS
 
 
 def staff_role(user) -> str | None:
+    """The staff user's role (a StaffProfile.Role value), or None."""
     profile = getattr(user, "staff_profile", None)
     return profile.role if profile else None
 
 
+def get_member_for_staff(user, pk) -> Organisation:
+    """The organisation `pk` if `user` may see it, else Http404 (never another's rows by id)."""
+    organisation = scope_for_staff(user, Organisation.objects.all(), "pk").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _memberships_on(day: datetime.date) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=day),
+        Q(end_date__isnull=True) | Q(end_date__gt=day),
+    )
+
+
+def membership_on(organisation: Organisation, day: datetime.date | None = None):
+    """The association membership `organisation` holds on `day` (today by default), or None."""
+    return (
+        _memberships_on(day or today())
+        .filter(organisation=organisation)
+        .select_related("group")
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def membership_route_subquery(day: datetime.date, field: str = "route") -> Subquery:
+    """`field` of the membership held on `day`, for annotating organisations."""
+    current = _memberships_on(day).filter(organisation=OuterRef("pk")).order_by("-start_date")
+    return Subquery(current.values(field)[:1])
+
+
+def describe_route(membership) -> str:
+    """ "direct", "through <group>", or "no membership", in the active language."""
+    from django.utils.translation import gettext as _
+
+    if membership is None:
+        return _("no membership")
+    if membership.route == Membership.Route.THROUGH_GROUP:
+        return _("through %(group)s") % {"group": membership.group.name}
+    return membership.get_route_display().lower()
+
+
+def connection_periods(
+    organisation: Organisation,
+) -> list[tuple[datetime.date, datetime.date | None]]:
+    """`organisation`'s connected periods as (first day, end) pairs; the end is the first day
+    without the service (None while open), so billing can count days with end - start."""
+    periods: list[list] = []
+    for event in organisation.connection_events.filter(cancelled_at__isnull=True).order_by(
+        "effective_date", "recorded_at", "pk"
+    ):
+        is_active = event.state in ACTIVE_STATES
+        is_open = bool(periods) and periods[-1][1] is None
+        if is_active and not is_open:
+            periods.append([event.effective_date, None])
+        elif not is_active and is_open:
+            periods[-1][1] = event.effective_date
+    return [(start, end) for start, end in periods]
+
+
+def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
+    """Active contacts of `organisation`, optionally of one Contact.Role."""
+    contacts = organisation.contacts.filter(is_active=True)
+    return contacts.filter(role=role) if role else contacts
+
+
+def coordinators() -> QuerySet[Contact]:
+    """The association's coordinators for the service (active Contacts with that role)."""
+    return Contact.objects.filter(role=Contact.Role.COORDINATOR, is_active=True)
+
+
+@transaction.atomic
+def record_membership(
+    member: Organisation,
+    route: str,
+    start_date: datetime.date | None,
+    group: Organisation | None = None,
+    note: str = "",
+) -> Membership:
+    """Start `member`'s association membership from `start_date` (None: since before the
+    register), ending the open membership it replaces; unchanged routes change nothing."""
+    member = Organisation.objects.select_for_update().get(pk=member.pk)
+    current = member.memberships.filter(end_date__isnull=True).order_by("-start_date").first()
+    if current and current.route == route and current.group_id == (group.pk if group else None):
+        return current
+    if current:
+        current.end_date = start_date or today()
+        current.full_clean()
+        current.save(update_fields=["end_date"])
+    membership = Membership(
+        organisation=member, route=route, group=group, start_date=start_date, note=note
+    )
+    membership.full_clean()
+    membership.save()
+    sync_group(member)
+    return membership
+
+
+def sync_group(member: Organisation) -> None:
+    """Keep Organisation.group equal to the group of today's membership."""
+    current = membership_on(member)
+    group_id = current.group_id if current else None
+    Organisation.objects.filter(pk=member.pk).exclude(group_id=group_id).update(group_id=group_id)
+
+
+def group_member_ids(region: Organisation, day: datetime.date | None = None) -> list[int]:
+    """Municipalities that are members through `region`'s group membership on `day`."""
+    return list(
+        _memberships_on(day or today())
+        .filter(group=region, route=Membership.Route.THROUGH_GROUP)
+        .values_list("organisation_id", flat=True)
+    )
+
+
 __all__ = [
     "StaffProfile",
-    "connected_on",
+    "TransitionRefused",
+    "cancel_planned_step",
+    "connect",
     "connected_libraries",
+    "connection_periods",
+    "contacts_of",
+    "coordinators",
+    "connected_on",
+    "describe_route",
+    "end_connection",
     "get_library",
+    "get_member_for_staff",
+    "group_member_ids",
     "is_connected",
+    "is_limited_staff",
+    "legal_actions",
+    "membership_on",
+    "reconnect",
     "record_event",
+    "record_membership",
+    "register_application",
+    "register_enquiry",
+    "register_termination",
     "scope_for_staff",
+    "sign_agreement",
     "staff_municipality_id",
+    "staff_role",
     "state_on",
+    "withdraw_termination",
 ]
