@@ -4,7 +4,7 @@ child only. Refusals answer 409 with {"detail": <text in the child's language>, 
 import datetime
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from bibblix.patrons.auth import patron_auth
@@ -125,10 +125,10 @@ def create_loan(request, payload: BookIn):
     try:
         loan, created = services.borrow(request.patron, payload.book)
     except services.BookNotFound:
-        return 404, {"detail": "Not found", "rule": "not_found"}
+        return Status(404, {"detail": "Not found", "rule": "not_found"})
     except services.LendingRefused as refusal:
-        return 409, {"detail": refusal.detail, "rule": refusal.rule}
-    return (201 if created else 200), _loan_out(loan)
+        return Status(409, {"detail": refusal.detail, "rule": refusal.rule})
+    return Status(201 if created else 200, _loan_out(loan))
 
 
 @router.delete("/loans/{loan_id}", response={204: None})
@@ -150,10 +150,10 @@ def create_hold(request, payload: BookIn):
     try:
         hold, created = services.place_hold(request.patron, payload.book)
     except services.BookNotFound:
-        return 404, {"detail": "Not found", "rule": "not_found"}
+        return Status(404, {"detail": "Not found", "rule": "not_found"})
     except services.LendingRefused as refusal:
-        return 409, {"detail": refusal.detail, "rule": refusal.rule}
-    return (201 if created else 200), _hold_out(hold)
+        return Status(409, {"detail": refusal.detail, "rule": refusal.rule})
+    return Status(201 if created else 200, _hold_out(hold))
 
 
 @router.delete("/holds/{hold_id}", response={204: None})
@@ -191,7 +191,7 @@ def list_bookmarks(request, book: int | None = None):
 def create_bookmark(request, payload: BookmarkIn):
     _known_book(payload.book)
     row = services.add_bookmark(request.patron, payload.book, payload.locator, payload.label[:200])
-    return 201, _bookmark_out(row)
+    return Status(201, _bookmark_out(row))
 
 
 @router.delete("/bookmarks/{bookmark_id}", response={204: None})

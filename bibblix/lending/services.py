@@ -28,13 +28,19 @@ from .reading import (  # noqa: F401  (re-exported: the public functions of lend
     record_progress,
     toggle_favourite,
 )
-from .rules import LendingRefused, Rules, check_patron_rules, free_copies, refuse, rules_for
+from .rules import LendingRefused, Rules, check_patron_rules, refuse, rules_for
+from .rules import free_copies as _free_copies
 
 __all__ = ["LendingRefused", "Rules", "rules_for"]
 
 
 class BookNotFound(LookupError):
     pass
+
+
+def free_copies(book, now: datetime.datetime | None = None) -> float:
+    """Copies of a book free to lend now (infinite for an unlimited licence)."""
+    return _free_copies(book, now or timezone.now())
 
 
 def active_loans(patron) -> QuerySet[Loan]:
