@@ -47,3 +47,28 @@ def log_in():
         return client
 
     return log
+
+
+@pytest.fixture
+def child_in_browser(phone, live_server, patron_ale, make_book):
+    """The phone logged in as Ale's child, with one loan, via the session cookie."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bibblix.lending import services
+    from bibblix.patrons.services import SESSION_KEY
+
+    services.borrow(patron_ale, make_book("En mycket lång boktitel om drakar och rymdskepp").pk)
+    session = SessionStore()
+    session[SESSION_KEY] = str(patron_ale.public_id)
+    session.save()
+    phone.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return phone
