@@ -25,7 +25,7 @@ DB_NAME = "bench_borrow"
 CLIENTS = 32
 REQUESTS = int(os.environ.get("BENCH_BORROW_REQUESTS", "6000"))
 SECONDS = float(os.environ.get("BENCH_BORROW_SECONDS", "20"))
-PATRONS, BOOKS = 1600, 400
+PATRONS, BOOKS = 3200, 400
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
 
@@ -128,6 +128,64 @@ def drive(port: int, sessions: list[str], book_ids: list[int]) -> dict:
     return {"seconds": time.perf_counter() - started, "latencies": latencies, "counts": counts}
 
 
+def drive_service(book_ids: list[int]) -> dict:
+    """The same load straight into lending.services.borrow() from 32 threads (no HTTP)."""
+    from django.db import connection
+
+    from bibblix.lending import services
+    from bibblix.patrons.models import Patron
+
+    patrons = list(Patron.objects.select_related("municipality").order_by("-pk")[: PATRONS // 2])
+    latencies: list[float] = []
+    counts = {"201": 0, "200": 0, "409": 0, "error": 0}
+    lock = threading.Lock()
+    issued = iter(range(REQUESTS))
+    deadline = time.monotonic() + SECONDS
+
+    def client(n: int) -> None:
+        mine = patrons[n::CLIENTS]
+        i = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if next(issued, None) is None:
+                    break
+            patron = mine[(i // 5) % len(mine)]
+            start = time.perf_counter()
+            try:
+                _loan, created = services.borrow(patron, book_ids[(n * 7919 + i) % len(book_ids)])
+                key = "201" if created else "200"
+            except services.LendingRefused:
+                key = "409"
+            except Exception:  # noqa: BLE001
+                key = "error"
+            with lock:
+                counts[key] += 1
+                latencies.append(time.perf_counter() - start)
+            i += 1
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "counts": counts}
+
+
+def report(label: str, result: dict) -> None:
+    latencies = sorted(result["latencies"])
+    counts = result["counts"]
+    p50 = statistics.median(latencies) * 1000
+    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+    print(
+        f"{label}, {CLIENTS} clients: "
+        f"{counts['201'] / result['seconds']:.0f} loans/s ({len(latencies)} requests in "
+        f"{result['seconds']:.1f} s), p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
+        f"201: {counts['201']}, 200: {counts['200']}, 409: {counts['409']}, errors: {counts['error']}"
+    )
+
+
 def wait_for(port: int, seconds: float = 30) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -183,22 +241,19 @@ def main() -> int:
         )
         wait_for(port)
         result = drive(port, sessions, book_ids)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+        service_result = drive_service(book_ids)
+        connections.close_all()
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    latencies = sorted(result["latencies"])
-    counts = result["counts"]
-    loans = counts["201"]
-    p50 = statistics.median(latencies) * 1000
-    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-    print(
-        f"borrow over HTTP (gunicorn {WORKERS}×8 gthread, PostgreSQL), {CLIENTS} clients: "
-        f"{loans / result['seconds']:.0f} loans/s ({len(latencies)} requests in "
-        f"{result['seconds']:.1f} s), p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
-        f"201: {counts['201']}, 200: {counts['200']}, 409: {counts['409']}, errors: {counts['error']}"
-    )
+    report(f"borrow over HTTP (gunicorn {WORKERS}x8 gthread, PostgreSQL)", result)
+    report("borrow() called from threads (no HTTP, PostgreSQL)", service_result)
+    counts = {k: result["counts"][k] + service_result["counts"][k] for k in result["counts"]}
     return 0 if counts["error"] == 0 else 1
 
 

@@ -90,6 +90,20 @@ class LoanPolicy(models.Model):
     def __str__(self) -> str:
         return str(_("Loan rules for %(name)s") % {"name": self.municipality})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
+
+    def forget_cached(self) -> None:
+        from django.core.cache import cache
+
+        cache.delete(f"lending:rules:{self.municipality_id}")
+
 
 class Hold(models.Model):
     """A child's place in the queue for a book with a limited number of copies."""

@@ -6,6 +6,7 @@ Kept apart from the write paths in `services.py` so that the rules read as one l
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from .models import (
 # "A week" in the weekly rule is any 7 days in a row (rolling), not a calendar week: a child
 # cannot borrow 5 books on a Sunday and 5 more on the Monday.
 WEEK = datetime.timedelta(days=7)
+RULES_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,41 @@ class LendingRefused(Exception):
 
 
 def rules_for(municipality_id: int) -> Rules:
-    """The loan rules of a municipality: its own LoanPolicy, or the service's defaults."""
-    policy = LoanPolicy.objects.filter(municipality_id=municipality_id).first()
-    if policy is None:
-        return Rules()
-    return Rules(
-        weekly_limit=policy.weekly_limit,
-        loan_days=policy.loan_days,
-        max_active_loans=policy.max_active_loans,
-        retention_years=policy.retention_years,
-    )
+    """The loan rules of a municipality: its own LoanPolicy, or the service's defaults.
+    Cached for a minute per web worker (a saved LoanPolicy clears its own worker's copy)."""
+    key = rules_cache_key(municipality_id)
+    rules = cache.get(key)
+    if rules is None:
+        policy = LoanPolicy.objects.filter(municipality_id=municipality_id).first()
+        rules = (
+            Rules()
+            if policy is None
+            else Rules(
+                weekly_limit=policy.weekly_limit,
+                loan_days=policy.loan_days,
+                max_active_loans=policy.max_active_loans,
+                retention_years=policy.retention_years,
+            )
+        )
+        cache.set(key, rules, RULES_CACHE_SECONDS)
+    return rules
+
+
+def rules_cache_key(municipality_id: int) -> str:
+    return f"lending:rules:{municipality_id}"
+
+
+def is_connected(municipality, day: datetime.date) -> bool:
+    """Whether the municipality is connected on `day`; cached for a minute, as connections
+    change by the day."""
+    from bibblix.members import services as members
+
+    key = f"lending:connected:{municipality.pk}:{day.isoformat()}"
+    connected = cache.get(key)
+    if connected is None:
+        connected = members.is_connected(municipality, day)
+        cache.set(key, connected, RULES_CACHE_SECONDS)
+    return connected
 
 
 def refuse(rule: str, **params) -> LendingRefused:
@@ -78,9 +105,7 @@ def refuse(rule: str, **params) -> LendingRefused:
 
 def check_patron_rules(patron, rules: Rules, now: datetime.datetime) -> None:
     """Raise LendingRefused if the child may not start a new loan now (any book)."""
-    from bibblix.members import services as members
-
-    if not members.is_connected(patron.municipality, timezone.localdate(now)):
+    if not is_connected(patron.municipality, timezone.localdate(now)):
         raise refuse("not_connected")
     week_start = now - WEEK
     counts = Loan.objects.filter(patron=patron).aggregate(

@@ -83,11 +83,11 @@ def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = T
     """Lock the book's row (FOR UPDATE) for this transaction and return it."""
     from bibblix.catalogue.models import Book
 
-    if catalogue.get_book(book_id) is None:
-        raise BookNotFound(book_id)
     books = catalogue.available_books(timezone.localdate(now)) if available_only else Book.objects
     book = books.select_for_update().filter(pk=book_id).first()
     if book is None:
+        if catalogue.get_book(book_id) is None:
+            raise BookNotFound(book_id)
         raise refuse("not_available")
     return book
 
@@ -114,7 +114,6 @@ def _close_expired(patron, book_id: int, now: datetime.datetime) -> None:
 
 
 def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) -> Loan:
-    _close_expired(patron, book.pk, now)
     loan = Loan.objects.create(
         patron=patron,
         book=book,
@@ -132,24 +131,23 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
     """Borrow a book for a child: (loan, created). A second tap returns the existing loan;
     a broken rule raises LendingRefused; an unknown book raises BookNotFound."""
     now = now or timezone.now()
-    existing = active_loan_for(patron, book_id)
-    if existing is not None:
-        return existing, False
     with transaction.atomic():
         book = _lock_book(book_id, now)
         _lock_patron(patron)
-        existing = active_loan_for(patron, book_id)
-        if existing is not None:  # the other tap won while we waited for the lock
+        # Read after the locks: a second tap waits here and then finds the first tap's loan.
+        existing = Loan.objects.filter(patron=patron, book=book, returned_at__isnull=True).first()
+        if existing is not None and existing.due_at > now:
             return existing, False
         rules = rules_for(patron.municipality_id)
         check_patron_rules(patron, rules, now)
         if free_copies(book, now) <= 0:
             raise refuse("no_copy")
+        if existing is not None:
+            _close_expired(patron, book.pk, now)
         loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
-        # Borrowing a book you queued for uses up your place in the queue.
-        Hold.objects.filter(
-            patron=patron, book=book, fulfilled_at__isnull=True, cancelled_at__isnull=True
-        ).update(fulfilled_at=now, loan=loan)
+        if book.licence_model == "concurrent":
+            # Borrowing a book you queued for uses up your place in the queue.
+            open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
     return loan, True
 
 
@@ -233,9 +231,9 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
 
 
 def check_patron_connected(patron, now: datetime.datetime) -> None:
-    from bibblix.members import services as members
+    from .rules import is_connected
 
-    if not members.is_connected(patron.municipality, timezone.localdate(now)):
+    if not is_connected(patron.municipality, timezone.localdate(now)):
         raise refuse("not_connected")
 
 
@@ -268,6 +266,7 @@ def _advance_holds(book, now: datetime.datetime) -> int:
                 check_patron_rules(patron, rules, now)
             except LendingRefused:
                 continue
+            _close_expired(patron, book.pk, now)
             loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.HOLD_FULFILLED)
             free -= 1
             given += 1
