@@ -137,3 +137,16 @@ def test_borrowing_writes_an_anonymous_reading_event(patron_ale, ale, book):
         ReadingEvent.Kind.BORROWED,
         timezone.localdate(),
     )
+
+
+def test_expire_loans_task_closes_ended_loans_once(patron_ale, book):
+    from bibblix.lending.tasks import expire_loans_task
+
+    with time_machine.travel(NOW, tick=False):
+        loan, _ = services.borrow(patron_ale, book.pk)
+    with time_machine.travel(NOW + datetime.timedelta(days=30), tick=False):
+        assert expire_loans_task.enqueue().return_value == [1, 0]
+        assert expire_loans_task.enqueue().return_value == [0, 0]
+    loan.refresh_from_db()
+    assert loan.returned_at == loan.due_at
+    assert ReadingEvent.objects.filter(kind=ReadingEvent.Kind.EXPIRED).count() == 1

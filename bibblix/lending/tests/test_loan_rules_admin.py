@@ -42,3 +42,13 @@ def test_librarian_cannot_change_loan_rules(client, librarian_ale, ale):
     assert response.status_code == 403
     policy.refresh_from_db()
     assert policy.weekly_limit == 4
+
+
+def test_librarian_of_boras_sees_no_loans_of_ale(client, librarian_boras, patron_ale):
+    from bibblix.catalogue.models import Book
+    from bibblix.lending import services
+
+    loan, _ = services.borrow(patron_ale, Book.objects.create(title="Ales bok").pk)
+    client.force_login(librarian_boras)
+    assert "Ales bok" not in client.get("/staff/lending/loan/").content.decode()
+    assert client.get(f"/staff/lending/loan/{loan.pk}/change/").status_code in {302, 404}

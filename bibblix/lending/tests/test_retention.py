@@ -51,3 +51,14 @@ def test_old_loan_history_of_an_active_child_is_deleted(ale, make_patron, make_b
         new, _ = services.borrow(patron, make_book("Ny").pk)
         call_command("apply_retention")
     assert list(Loan.objects.filter(patron=patron)) == [new]
+
+
+def test_retention_runs_as_a_task(ale, make_patron):
+    from bibblix.lending.tasks import apply_retention_task
+
+    with time_machine.travel(START, tick=False):
+        patron = make_patron(ale)
+    with time_machine.travel(START + datetime.timedelta(days=365 * 4), tick=False):
+        result = apply_retention_task.enqueue()
+    assert result.return_value == [1, 0]
+    assert not Patron.objects.filter(pk=patron.pk).exists()
