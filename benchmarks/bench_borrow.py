@@ -252,6 +252,8 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    cores, load = os.cpu_count(), os.getloadavg()[0]
+    print(f"machine: {cores} cores, load average {load:.1f} (other work slows these figures)")
     report(f"borrow over HTTP (gunicorn {WORKERS}x8 gthread, PostgreSQL)", result)
     report("borrow() called from threads (no HTTP, PostgreSQL)", service_result)
     counts = {k: result["counts"][k] + service_result["counts"][k] for k in result["counts"]}
