@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -103,15 +103,24 @@ def refuse(rule: str, **params) -> LendingRefused:
     return LendingRefused(rule, texts[rule] % params if params else texts[rule])
 
 
-def check_patron_rules(patron, rules: Rules, now: datetime.datetime) -> None:
+def loan_counts(patron, now: datetime.datetime, book_id: int | None = None) -> dict:
+    """In one query: loans started in the rolling week, active loans, and the id of the
+    child's open loan of `book_id` if any (`open_id`)."""
+    open_of_book = Q(book_id=book_id, returned_at__isnull=True)
+    return Loan.objects.filter(patron=patron).aggregate(
+        week=Count("pk", filter=Q(borrowed_at__gt=now - WEEK)),
+        active=Count("pk", filter=Q(returned_at__isnull=True, due_at__gt=now)),
+        open_id=Max("pk", filter=open_of_book),
+    )
+
+
+def check_patron_rules(
+    patron, rules: Rules, now: datetime.datetime, counts: dict | None = None
+) -> None:
     """Raise LendingRefused if the child may not start a new loan now (any book)."""
     if not is_connected(patron.municipality, timezone.localdate(now)):
         raise refuse("not_connected")
-    week_start = now - WEEK
-    counts = Loan.objects.filter(patron=patron).aggregate(
-        week=Count("pk", filter=Q(borrowed_at__gt=week_start)),
-        active=Count("pk", filter=Q(returned_at__isnull=True, due_at__gt=now)),
-    )
+    counts = counts or loan_counts(patron, now)
     if rules.max_active_loans is not None and counts["active"] >= rules.max_active_loans:
         raise refuse("loans_at_once", limit=rules.max_active_loans)
     if counts["week"] >= rules.weekly_limit:

@@ -28,7 +28,7 @@ from .reading import (  # noqa: F401  (re-exported: the public functions of lend
     record_progress,
     toggle_favourite,
 )
-from .rules import LendingRefused, Rules, check_patron_rules, refuse, rules_for
+from .rules import LendingRefused, Rules, check_patron_rules, loan_counts, refuse, rules_for
 from .rules import free_copies as _free_copies
 
 __all__ = ["LendingRefused", "Rules", "rules_for"]
@@ -135,11 +135,12 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
         book = _lock_book(book_id, now)
         _lock_patron(patron)
         # Read after the locks: a second tap waits here and then finds the first tap's loan.
-        existing = Loan.objects.filter(patron=patron, book=book, returned_at__isnull=True).first()
+        counts = loan_counts(patron, now, book.pk)
+        existing = Loan.objects.get(pk=counts["open_id"]) if counts["open_id"] else None
         if existing is not None and existing.due_at > now:
             return existing, False
         rules = rules_for(patron.municipality_id)
-        check_patron_rules(patron, rules, now)
+        check_patron_rules(patron, rules, now, counts)
         if free_copies(book, now) <= 0:
             raise refuse("no_copy")
         if existing is not None:
