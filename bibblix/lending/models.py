@@ -102,7 +102,9 @@ class LoanPolicy(models.Model):
     def forget_cached(self) -> None:
         from django.core.cache import cache
 
-        cache.delete(f"lending:rules:{self.municipality_id}")
+        from .rules import rules_cache_key
+
+        cache.delete(rules_cache_key(self.municipality_id))
 
 
 class Hold(models.Model):
