@@ -1,11 +1,46 @@
-"""Public functions of lending."""
+"""Public functions of lending: borrow, return, holds, and the expiry job.
+
+Concurrency: every write path that can use up a copy runs in one transaction that first locks the
+book's row, then the child's row (always in that order, so two paths never deadlock), re-reads,
+checks the rules and writes. The partial unique index on Loan stops two open loans of one book
+for one child whatever happens. On SQLite the IMMEDIATE transaction mode (settings) serialises
+writers instead of row locks.
+"""
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from .models import Loan
+from bibblix.catalogue import services as catalogue
+
+from .models import Hold, Loan, ReadingEvent
+from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
+    add_bookmark,
+    bookmarks,
+    delete_bookmark,
+    favourites,
+    finished_books,
+    get_progress,
+    is_favourite,
+    mark_finished,
+    record_progress,
+    toggle_favourite,
+)
+from .rules import LendingRefused, Rules, check_patron_rules, loan_counts, refuse, rules_for
+from .rules import free_copies as _free_copies
+
+__all__ = ["LendingRefused", "Rules", "rules_for"]
+
+
+class BookNotFound(LookupError):
+    pass
+
+
+def free_copies(book, now: datetime.datetime | None = None) -> float:
+    """Copies of a book free to lend now (infinite for an unlimited licence)."""
+    return _free_copies(book, now or timezone.now())
 
 
 def active_loans(patron) -> QuerySet[Loan]:
@@ -14,7 +49,13 @@ def active_loans(patron) -> QuerySet[Loan]:
 
 
 def has_active_loan(patron, book) -> bool:
+    """Whether the patron has an active loan of `book`."""
     return active_loans(patron).filter(book=book).exists()
+
+
+def active_loan_for(patron, book_id: int) -> Loan | None:
+    """The patron's active loan of a book, or None (the reader asks this on every request)."""
+    return active_loans(patron).filter(book_id=book_id).first()
 
 
 def loans_started_per_municipality(day: datetime.date) -> dict[int, int]:
@@ -27,3 +68,243 @@ def loans_started_per_municipality(day: datetime.date) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["patron__municipality_id"]: row["n"] for row in rows}
+
+
+def days_left(loan: Loan, now: datetime.datetime | None = None) -> int:
+    """Whole days until the loan ends, rounded up (a loan due in 3 hours has 1 day left)."""
+    seconds = (loan.due_at - (now or timezone.now())).total_seconds()
+    return max(0, -int(-seconds // 86400))
+
+
+# --- locks ------------------------------------------------------------------------------------
+
+
+def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = True):
+    """Lock the book's row (FOR UPDATE) for this transaction and return it."""
+    from bibblix.catalogue.models import Book
+
+    books = catalogue.available_books(timezone.localdate(now)) if available_only else Book.objects
+    book = books.select_for_update().filter(pk=book_id).first()
+    if book is None:
+        if catalogue.get_book(book_id) is None:
+            raise BookNotFound(book_id)
+        raise refuse("not_available")
+    return book
+
+
+def _lock_patron(patron) -> None:
+    """Lock the child's row: the weekly and at-once counts are then read by one writer at a time."""
+    list(type(patron).objects.select_for_update().filter(pk=patron.pk).values_list("pk"))
+
+
+def _record(kind: str, book_id: int, municipality_id: int, now: datetime.datetime) -> None:
+    ReadingEvent.objects.create(
+        kind=kind, book_id=book_id, municipality_id=municipality_id, day=timezone.localdate(now)
+    )
+
+
+def _close_expired(patron, book_id: int, now: datetime.datetime) -> None:
+    """Close an open loan of this book whose period has ended (it stays returned at due_at),
+    so the unique index lets the child borrow the book again."""
+    for loan in Loan.objects.filter(
+        patron=patron, book_id=book_id, returned_at__isnull=True, due_at__lte=now
+    ):
+        Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(returned_at=loan.due_at)
+        _record(ReadingEvent.Kind.EXPIRED, book_id, patron.municipality_id, loan.due_at)
+
+
+def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) -> Loan:
+    loan = Loan.objects.create(
+        patron=patron,
+        book=book,
+        borrowed_at=now,
+        due_at=now + datetime.timedelta(days=rules.loan_days),
+    )
+    _record(kind, book.pk, patron.municipality_id, now)
+    return loan
+
+
+# --- loans ------------------------------------------------------------------------------------
+
+
+def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[Loan, bool]:
+    """Borrow a book for a child: (loan, created). A second tap returns the existing loan;
+    a broken rule raises LendingRefused; an unknown book raises BookNotFound."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        book = _lock_book(book_id, now)
+        _lock_patron(patron)
+        # Read after the locks: a second tap waits here and then finds the first tap's loan.
+        counts = loan_counts(patron, now, book.pk)
+        existing = Loan.objects.get(pk=counts["open_id"]) if counts["open_id"] else None
+        if existing is not None and existing.due_at > now:
+            return existing, False
+        rules = rules_for(patron.municipality_id)
+        check_patron_rules(patron, rules, now, counts)
+        if free_copies(book, now) <= 0:
+            raise refuse("no_copy")
+        if existing is not None:
+            _close_expired(patron, book.pk, now)
+        loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
+        if book.licence_model == "concurrent":
+            # Borrowing a book you queued for uses up your place in the queue.
+            open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
+    return loan, True
+
+
+def get_loan(patron, loan_id: int) -> Loan | None:
+    """One of the patron's own loans by id (another child's id gives None)."""
+    return Loan.objects.select_related("book").filter(pk=loan_id, patron=patron).first()
+
+
+def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> Loan | None:
+    """Return a loan early (idempotent); the copy goes to the next child in the queue.
+    Returns None when the loan is not the patron's."""
+    now = now or timezone.now()
+    loan = get_loan(patron, loan_id)
+    if loan is None:
+        return None
+    with transaction.atomic():
+        book = _lock_book(loan.book_id, now, available_only=False)
+        returned = Loan.objects.filter(pk=loan.pk, returned_at__isnull=True, due_at__gt=now).update(
+            returned_at=now
+        )
+        if returned:
+            _record(ReadingEvent.Kind.RETURNED, book.pk, patron.municipality_id, now)
+            _advance_holds(book, now)
+    loan.refresh_from_db()
+    return loan
+
+
+# --- holds ------------------------------------------------------------------------------------
+
+
+def open_holds() -> QuerySet[Hold]:
+    return Hold.objects.filter(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+
+
+def queue_length(book_id: int) -> int:
+    """How many children are waiting for a book."""
+    return open_holds().filter(book_id=book_id).count()
+
+
+def queue_position(hold: Hold) -> int:
+    """The hold's place in its book's queue, 1 = next in line."""
+    ahead = open_holds().filter(book_id=hold.book_id, placed_at__lt=hold.placed_at).count()
+    ties = open_holds().filter(book_id=hold.book_id, placed_at=hold.placed_at, pk__lt=hold.pk)
+    return ahead + ties.count() + 1
+
+
+def open_hold_for(patron, book_id: int) -> Hold | None:
+    return open_holds().filter(patron=patron, book_id=book_id).first()
+
+
+def patron_holds(patron) -> list[Hold]:
+    """The patron's open holds, each with `.position` set."""
+    holds = list(open_holds().filter(patron=patron).select_related("book"))
+    for hold in holds:
+        hold.position = queue_position(hold)
+    return holds
+
+
+def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[Hold, bool]:
+    """Put a child in the queue for a book whose copies are all out: (hold, created)."""
+    now = now or timezone.now()
+    existing = open_hold_for(patron, book_id)
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        book = _lock_book(book_id, now)
+        _lock_patron(patron)
+        existing = open_hold_for(patron, book_id)
+        if existing is not None:
+            return existing, False
+        if book.licence_model != "concurrent":
+            raise refuse("not_holdable")
+        if active_loan_for(patron, book_id) is not None:
+            raise refuse("already_borrowed")
+        check_patron_connected(patron, now)
+        if free_copies(book, now) > 0:
+            raise refuse("hold_not_needed")
+        hold = Hold.objects.create(patron=patron, book=book, placed_at=now)
+        _record(ReadingEvent.Kind.HOLD_PLACED, book.pk, patron.municipality_id, now)
+    return hold, True
+
+
+def check_patron_connected(patron, now: datetime.datetime) -> None:
+    from .rules import is_connected
+
+    if not is_connected(patron.municipality, timezone.localdate(now)):
+        raise refuse("not_connected")
+
+
+def cancel_hold(patron, hold_id: int, now: datetime.datetime | None = None) -> bool:
+    """Leave a queue (idempotent). False when the hold is not the patron's."""
+    hold = Hold.objects.filter(pk=hold_id, patron=patron).first()
+    if hold is None:
+        return False
+    open_holds().filter(pk=hold.pk).update(cancelled_at=now or timezone.now())
+    return True
+
+
+def _advance_holds(book, now: datetime.datetime) -> int:
+    """Give free copies of a locked book to the children first in its queue. A child whom a rule
+    stops right now (weekly limit, cap at once, municipality not connected) keeps their place and
+    the copy goes to the next in line; they are tried again when a copy is next free."""
+    if not book.is_available_on(timezone.localdate(now)):
+        return 0
+    free = free_copies(book, now)
+    given = 0
+    for hold in open_holds().filter(book=book).select_related("patron").order_by("placed_at", "pk"):
+        if free <= 0:
+            break
+        patron = hold.patron
+        _lock_patron(patron)
+        loan = active_loan_for(patron, book.pk)
+        if loan is None:
+            rules = rules_for(patron.municipality_id)
+            try:
+                check_patron_rules(patron, rules, now)
+            except LendingRefused:
+                continue
+            _close_expired(patron, book.pk, now)
+            loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.HOLD_FULFILLED)
+            free -= 1
+            given += 1
+        Hold.objects.filter(pk=hold.pk).update(fulfilled_at=now, loan=loan)
+    return given
+
+
+def advance_holds(book_id: int, now: datetime.datetime | None = None) -> int:
+    """Lend free copies of a book to its queue; returns how many loans were made."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _advance_holds(_lock_book(book_id, now, available_only=False), now)
+
+
+def expire_loans(now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Close loans whose period has ended and lend the freed copies to the queues (idempotent):
+    (loans closed, loans made from holds)."""
+    now = now or timezone.now()
+    closed = made = 0
+    due = Loan.objects.filter(returned_at__isnull=True, due_at__lte=now)
+    for book_id in sorted(set(due.values_list("book_id", flat=True))):
+        with transaction.atomic():
+            book = _lock_book(book_id, now, available_only=False)
+            rows = list(
+                due.filter(book_id=book_id).values("pk", "due_at", "patron__municipality_id")
+            )
+            for row in rows:
+                if due.filter(pk=row["pk"]).update(returned_at=row["due_at"]):
+                    closed += 1
+                    _record(
+                        ReadingEvent.Kind.EXPIRED,
+                        book_id,
+                        row["patron__municipality_id"],
+                        row["due_at"],
+                    )
+            made += _advance_holds(book, now)
+    # Queues whose first children were stopped by a rule earlier may move on now.
+    for book_id in sorted(set(open_holds().values_list("book_id", flat=True))):
+        made += advance_holds(book_id, now)
+    return closed, made

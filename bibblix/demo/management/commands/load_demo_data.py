@@ -27,6 +27,7 @@ class Command(BaseCommand):
         catalogue_demo.load(out=out, target_total=books)
         patrons_demo.load(out=out)
         billing_demo.load(out=out)
+        __import__("bibblix.lending.demo").lending.demo.load(out=out)
         staff = staff_demo.load(out=out)
         out("")
         out(self.style.SUCCESS("Demo logins"))

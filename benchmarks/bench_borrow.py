@@ -1,0 +1,264 @@
+"""Borrow throughput: loans/s at 32 parallel clients on PostgreSQL, through HTTP.
+
+Creates the database `bench_borrow` on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432),
+migrates it, seeds children, sessions and books, starts gunicorn on 127.0.0.1 with these
+settings, and drives POST /api/v1/loans from 32 client threads (each with its own keep-alive
+connection and a logged-in child) for a bounded number of requests and seconds. Prints loans/s,
+p50/p95 latency and error counts, then stops gunicorn and drops the database.
+"""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "bench_borrow"
+CLIENTS = 32
+REQUESTS = int(os.environ.get("BENCH_BORROW_REQUESTS", "6000"))
+SECONDS = float(os.environ.get("BENCH_BORROW_SECONDS", "20"))
+PATRONS, BOOKS = 3200, 400
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+
+
+def admin_sql(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        SERVER.replace("postgres://", "postgresql://") + "/postgres", autocommit=True
+    ) as conn:
+        conn.execute(statement)
+
+
+def seed() -> list[str]:
+    """Migrate, then create children (with sessions) and books; returns session keys."""
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from bibblix.catalogue.models import Book
+    from bibblix.members.models import ConnectionEvent, Library, Organisation
+    from bibblix.patrons.models import Patron
+    from bibblix.patrons.services import SESSION_KEY
+
+    call_command("migrate", verbosity=0)
+    town = Organisation.objects.create(name="Benchby", municipality_code="9999")
+    ConnectionEvent.objects.create(
+        organisation=town, state="connected", effective_date="2020-01-01"
+    )
+    library = Library.objects.create(municipality=town, name="Benchby bibliotek")
+    Book.objects.bulk_create([Book(title=f"Bok {i}") for i in range(BOOKS)])
+    Patron.objects.bulk_create(
+        [
+            Patron(card_hash=secrets.token_hex(32), municipality=town, library=library)
+            for _ in range(PATRONS)
+        ]
+    )
+    keys = []
+    for patron in Patron.objects.all():
+        session = SessionStore()
+        session[SESSION_KEY] = str(patron.public_id)
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def drive(port: int, sessions: list[str], book_ids: list[int]) -> dict:
+    latencies: list[float] = []
+    counts = {"201": 0, "200": 0, "409": 0, "error": 0}
+    lock = threading.Lock()
+    issued = iter(range(REQUESTS))
+    deadline = time.monotonic() + SECONDS
+    token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = sessions[n::CLIENTS]
+        i = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if next(issued, None) is None:
+                    break
+            session = mine[(i // 5) % len(mine)]  # five loans per child, then the next child
+            body = json.dumps({"book": book_ids[(n * 7919 + i) % len(book_ids)]})
+            headers = {
+                "Content-Type": "application/json",
+                "Cookie": f"sessionid={session}; csrftoken={token}",
+                "X-CSRFToken": token,
+            }
+            start = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/loans", body, headers)
+                response = conn.getresponse()
+                response.read()
+                key = str(response.status) if str(response.status) in counts else "error"
+            except OSError:
+                key = "error"
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - start
+            with lock:
+                counts[key] += 1
+                latencies.append(elapsed)
+            i += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "counts": counts}
+
+
+def drive_service(book_ids: list[int]) -> dict:
+    """The same load straight into lending.services.borrow() from 32 threads (no HTTP)."""
+    from django.db import connection
+
+    from bibblix.lending import services
+    from bibblix.patrons.models import Patron
+
+    patrons = list(Patron.objects.select_related("municipality").order_by("-pk")[: PATRONS // 2])
+    latencies: list[float] = []
+    counts = {"201": 0, "200": 0, "409": 0, "error": 0}
+    lock = threading.Lock()
+    issued = iter(range(REQUESTS))
+    deadline = time.monotonic() + SECONDS
+
+    def client(n: int) -> None:
+        mine = patrons[n::CLIENTS]
+        i = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if next(issued, None) is None:
+                    break
+            patron = mine[(i // 5) % len(mine)]
+            start = time.perf_counter()
+            try:
+                _loan, created = services.borrow(patron, book_ids[(n * 7919 + i) % len(book_ids)])
+                key = "201" if created else "200"
+            except services.LendingRefused:
+                key = "409"
+            except Exception:  # noqa: BLE001
+                key = "error"
+            with lock:
+                counts[key] += 1
+                latencies.append(time.perf_counter() - start)
+            i += 1
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "counts": counts}
+
+
+def report(label: str, result: dict) -> None:
+    latencies = sorted(result["latencies"])
+    counts = result["counts"]
+    p50 = statistics.median(latencies) * 1000
+    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+    print(
+        f"{label}, {CLIENTS} clients: "
+        f"{counts['201'] / result['seconds']:.0f} loans/s ({len(latencies)} requests in "
+        f"{result['seconds']:.1f} s), p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
+        f"201: {counts['201']}, 200: {counts['200']}, 409: {counts['409']}, errors: {counts['error']}"
+    )
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> int:
+    os.environ.update(
+        DATABASE_URL=f"{SERVER}/{DB_NAME}",
+        DJANGO_SETTINGS_MODULE="bibblix.settings",
+        LOG_LEVEL="ERROR",
+        DB_CONN_MAX_AGE="600",
+    )
+    sys.path.insert(0, str(ROOT))
+    try:
+        admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        admin_sql(f"CREATE DATABASE {DB_NAME}")
+    except Exception as error:  # noqa: BLE001
+        print(f"bench_borrow: skipped, no PostgreSQL at {SERVER} ({error.__class__.__name__})")
+        return 0
+    server = None
+    try:
+        sessions = seed()
+        from bibblix.catalogue.models import Book
+
+        book_ids = list(Book.objects.values_list("pk", flat=True))
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        server = subprocess.Popen(  # noqa: S603 (a fixed command line)
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "bibblix.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "8",
+                "--log-level",
+                "error",
+            ],
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        wait_for(port)
+        result = drive(port, sessions, book_ids)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+        service_result = drive_service(book_ids)
+        connections.close_all()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    cores, load = os.cpu_count(), os.getloadavg()[0]
+    print(f"machine: {cores} cores, load average {load:.1f} (other work slows these figures)")
+    report(f"borrow over HTTP (gunicorn {WORKERS}x8 gthread, PostgreSQL)", result)
+    report("borrow() called from threads (no HTTP, PostgreSQL)", service_result)
+    counts = {k: result["counts"][k] + service_result["counts"][k] for k in result["counts"]}
+    return 0 if counts["error"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

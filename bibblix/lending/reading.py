@@ -1,0 +1,133 @@
+"""Reading state of a child: position, bookmarks, "Vill läsa" and finished books.
+
+Re-exported by `services.py`; other apps call these through `lending.services`.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import FINISHED_AT, Bookmark, Favourite, ReadingEvent, ReadingProgress
+
+# The stamp of a progress row that has no position yet: older than any real write.
+NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def get_progress(patron, book_id: int) -> ReadingProgress | None:
+    """The child's saved position in a book, or None."""
+    return ReadingProgress.objects.filter(patron=patron, book_id=book_id).first()
+
+
+def _locked_progress(patron, book_id: int, now: datetime.datetime) -> ReadingProgress:
+    rows = ReadingProgress.objects.select_for_update().filter(patron=patron, book_id=book_id)
+    row = rows.first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():  # a savepoint: a parallel first write may win the insert
+            return ReadingProgress.objects.create(
+                patron=patron,
+                book_id=book_id,
+                updated_at=NEVER,
+            )
+    except IntegrityError:
+        return rows.get()
+
+
+def _mark_finished(row: ReadingProgress, patron, now: datetime.datetime) -> None:
+    if row.finished_at is None:
+        row.finished_at = now
+        ReadingEvent.objects.create(
+            kind=ReadingEvent.Kind.FINISHED,
+            book_id=row.book_id,
+            municipality_id=patron.municipality_id,
+            day=timezone.localdate(now),
+        )
+
+
+def record_progress(
+    patron,
+    book_id: int,
+    locator: str,
+    percentage: float,
+    updated_at: datetime.datetime | None = None,
+) -> tuple[ReadingProgress, bool]:
+    """Save the child's position (idempotent): (progress, applied). A write older than the saved
+    one (by the client's `updated_at`) is ignored, so a slow device cannot move a child back."""
+    now = timezone.now()
+    # A device whose clock runs ahead must not lock out every later write.
+    stamp = min(updated_at or now, now)
+    with transaction.atomic():
+        row = _locked_progress(patron, book_id, now)
+        if stamp < row.updated_at:
+            return row, False
+        row.locator = locator
+        row.percentage = min(1.0, max(0.0, percentage))
+        row.updated_at = stamp
+        if row.percentage >= FINISHED_AT:
+            _mark_finished(row, patron, now)
+        row.save()
+    return row, True
+
+
+def mark_finished(patron, book_id: int) -> ReadingProgress:
+    """The child says "Jag har läst klart" (I have finished this book)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = _locked_progress(patron, book_id, now)
+        if row.updated_at == NEVER:  # created just now, no position yet
+            row.updated_at = now
+        _mark_finished(row, patron, now)
+        row.save()
+    return row
+
+
+def finished_books(patron) -> QuerySet[ReadingProgress]:
+    """The child's finished books, newest first."""
+    return (
+        ReadingProgress.objects.filter(patron=patron)
+        .filter(Q(finished_at__isnull=False) | Q(percentage__gte=FINISHED_AT))
+        .select_related("book")
+        .order_by("-updated_at")
+    )
+
+
+def bookmarks(patron, book_id: int | None = None) -> QuerySet[Bookmark]:
+    """The child's bookmarks, of one book or all."""
+    rows = Bookmark.objects.filter(patron=patron)
+    return rows.filter(book_id=book_id) if book_id is not None else rows
+
+
+def add_bookmark(patron, book_id: int, locator: str, label: str = "") -> Bookmark:
+    """Save a bookmark."""
+    return Bookmark.objects.create(patron=patron, book_id=book_id, locator=locator, label=label)
+
+
+def delete_bookmark(patron, bookmark_id: int) -> bool:
+    """Delete one of the child's bookmarks; False if it is not theirs (or gone)."""
+    deleted, _ = Bookmark.objects.filter(pk=bookmark_id, patron=patron).delete()
+    return bool(deleted)
+
+
+def favourites(patron) -> QuerySet[Favourite]:
+    """The child's "Vill läsa" list."""
+    return Favourite.objects.filter(patron=patron).select_related("book")
+
+
+def is_favourite(patron, book_id: int) -> bool:
+    return Favourite.objects.filter(patron=patron, book_id=book_id).exists()
+
+
+def toggle_favourite(patron, book_id: int) -> bool:
+    """Add the book to "Vill läsa" or take it off; returns whether it is on the list now."""
+    deleted, _ = Favourite.objects.filter(patron=patron, book_id=book_id).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Favourite.objects.create(patron=patron, book_id=book_id)
+    except IntegrityError:
+        pass  # a double tap: the first one added it
+    return True
