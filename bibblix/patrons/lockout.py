@@ -1,0 +1,61 @@
+"""Brute-force guards for children's logins, counted by django-ratelimit in the shared cache.
+
+- A card is locked after CARD_FAILURES wrong PINs within a CARD_PERIOD window, keyed on the
+  card's keyed hash (never the number). The child is told to ask at the library.
+- An address (a school's network, say) that gets many refusals is slowed: refused for a while.
+  The limit is high because a whole class may log in from one address.
+
+Counters live in the cache: per process with the default memory cache, shared by every web
+worker with REDIS_URL (production). The windows are django-ratelimit's fixed windows, staggered
+per key: a lock lasts until the window of that card ends, at most CARD_PERIOD.
+"""
+
+from django_ratelimit.core import get_usage
+
+CARD_FAILURES = 5
+CARD_PERIOD = "15m"
+ADDRESS_FAILURES = 30
+ADDRESS_PERIOD = "10m"
+
+
+def _card_usage(card_hash: str, *, increment: bool) -> dict:
+    return get_usage(
+        None,
+        group="patrons.card",
+        key=lambda group, request: card_hash,
+        rate=f"{CARD_FAILURES}/{CARD_PERIOD}",
+        increment=increment,
+    )
+
+
+def is_card_locked(card_hash: str) -> bool:
+    """Whether the card has used up its wrong PINs for now."""
+    usage = _card_usage(card_hash, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def record_card_failure(card_hash: str) -> bool:
+    """Count a wrong PIN for the card; True when that locks it."""
+    usage = _card_usage(card_hash, increment=True)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _address_usage(request, *, increment: bool) -> dict | None:
+    return get_usage(
+        request,
+        group="patrons.address",
+        key="ip",
+        rate=f"{ADDRESS_FAILURES}/{ADDRESS_PERIOD}",
+        increment=increment,
+    )
+
+
+def is_address_slowed(request) -> bool:
+    """Whether the request's address has had too many refused logins for now."""
+    usage = _address_usage(request, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def record_address_failure(request) -> None:
+    """Count a refused login for the request's address."""
+    _address_usage(request, increment=True)
