@@ -6,7 +6,7 @@ POST /session returns.
 """
 
 from django.middleware.csrf import get_token
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bibblix.members import services as members
 
@@ -48,15 +48,19 @@ def create_session(request, payload: SessionIn):
     else:
         result = services.log_in(request, library, payload.card[:32], payload.pin[:16])
     if not result.ok:
-        return services.http_status(result.reason), Refusal(
-            detail=result.message, reason=result.reason
+        return Status(
+            services.http_status(result.reason),
+            Refusal(detail=result.message, reason=result.reason),
         )
     patron = result.patron
-    return 201, SessionOut(
+    return Status(
+        201,
+        SessionOut(
         patron=str(patron.public_id),
         municipality=patron.municipality_id,
         library=patron.library_id,
-        csrf_token=get_token(request),
+            csrf_token=get_token(request),
+        ),
     )
 
 
@@ -64,4 +68,4 @@ def create_session(request, payload: SessionIn):
 def delete_session(request):
     """Log the child out on this device."""
     services.logout_patron(request)
-    return 204, None
+    return Status(204, None)
