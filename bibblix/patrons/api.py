@@ -56,9 +56,9 @@ def create_session(request, payload: SessionIn):
     return Status(
         201,
         SessionOut(
-        patron=str(patron.public_id),
-        municipality=patron.municipality_id,
-        library=patron.library_id,
+            patron=str(patron.public_id),
+            municipality=patron.municipality_id,
+            library=patron.library_id,
             csrf_token=get_token(request),
         ),
     )

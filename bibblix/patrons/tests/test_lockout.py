@@ -41,9 +41,7 @@ def test_lock_lifts_after_the_window(ale_library, card_ale):
         assert authenticate(ale_library, card, pin).ok
 
 
-def test_library_system_down_does_not_count_as_a_wrong_pin(
-    ale_library, sip2_server, sip2_library
-):
+def test_library_system_down_does_not_count_as_a_wrong_pin(ale_library, sip2_server, sip2_library):
     sip2_library(sip2_server("garbled"), timeout_seconds=0.5)
     with time_machine.travel(START, tick=False):
         reasons = {authenticate(ale_library, "30000001", "0000").reason for _ in range(6)}

@@ -28,9 +28,7 @@ def test_many_logins_share_one_connection(sip2_server):
 
 def test_pool_never_opens_more_connections_than_its_size(sip2_server):
     server = sip2_server()
-    settings = provider.ProviderSettings(
-        client=settings_for(server).client, pool_size=2
-    )
+    settings = provider.ProviderSettings(client=settings_for(server).client, pool_size=2)
     results = []
 
     def log_in():
