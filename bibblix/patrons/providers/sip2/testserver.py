@@ -3,12 +3,14 @@
 It answers 93 (login), 99 (SC status), 63 (patron information) and 23 (patron status) from a
 dict of cards, with checksums and sequence numbers, and can misbehave on purpose:
 "garbled" (junk instead of a reply), "bad_checksum", "slow" (never answers until stopped),
-"hang_up" (closes the connection after each reply) and "refuse_login".
+"hang_up" (closes the connection after each reply) and "refuse_login". With an `ssl_context`
+it speaks TLS.
 """
 
 import datetime
 import socket
 import socketserver
+import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -48,6 +50,12 @@ class ServerState:
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         state: ServerState = self.server.state
+        if isinstance(self.request, ssl.SSLSocket):
+            try:
+                self.request.settimeout(5)
+                self.request.do_handshake()
+            except (OSError, ssl.SSLError):
+                return
         state.connections += 1
         while True:
             try:
@@ -145,17 +153,35 @@ def _patron_reply(state: ServerState, request: codec.Message):
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    ssl_context: ssl.SSLContext | None = None
+
+    def get_request(self):
+        sock, address = super().get_request()
+        if self.ssl_context is not None:
+            # The handshake happens in the handler's thread, not in the accept loop.
+            sock = self.ssl_context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False
+            )
+        return sock, address
 
 
 class Sip2TestServer:
     """Start with `with Sip2TestServer(cards) as server:`; `server.port` is where it listens."""
 
-    def __init__(self, cards: dict[str, Card], *, mode: str = "normal", **options):
+    def __init__(
+        self,
+        cards: dict[str, Card],
+        *,
+        mode: str = "normal",
+        ssl_context: ssl.SSLContext | None = None,
+        **options,
+    ):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         self.state = ServerState(cards=cards, mode=mode, **options)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.state = self.state
+        self._server.ssl_context = ssl_context
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
