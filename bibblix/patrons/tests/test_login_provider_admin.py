@@ -63,3 +63,86 @@ def test_sip_password_is_not_shown_and_kept_when_left_empty(
     response = client.post(f"/staff/patrons/loginprovider/{provider.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert LoginProvider.objects.get().sc_password == SC_PASSWORD
+
+
+def test_staff_add_a_local_card_with_number_and_pin_that_are_only_hashed(
+    client, municipality_admin_ale, ale_library
+):
+    from bibblix.patrons.models import LocalCard
+    from bibblix.patrons.services import authenticate
+
+    client.force_login(municipality_admin_ale)
+    response = client.post(
+        "/staff/patrons/localcard/add/",
+        {"library": ale_library.pk, "card": "40000001", "pin": "2468", "is_child": "on"},
+    )
+    assert response.status_code == 302
+    local = LocalCard.objects.get()
+    assert "40000001" not in local.card_hash and "2468" not in local.pin_hash
+    assert authenticate(ale_library, "40000001", "2468").ok
+
+
+def test_municipality_staff_cannot_add_cards_to_another_municipality(
+    client, municipality_admin_ale, boras
+):
+    client.force_login(municipality_admin_ale)
+    response = client.post(
+        "/staff/patrons/localcard/add/",
+        {"library": boras.libraries.get().pk, "card": "40000001", "pin": "2468"},
+    )
+    assert response.status_code == 200  # the form refuses the other municipality's library
+    from bibblix.patrons.models import LocalCard
+
+    assert not LocalCard.objects.exists()
+
+
+def test_test_connection_button_on_the_providers_page(
+    client, municipality_admin_ale, sip2_server, sip2_library
+):
+    provider = sip2_library(sip2_server())
+    client.force_login(municipality_admin_ale)
+    page = client.get(f"/staff/patrons/loginprovider/{provider.pk}/change/").content.decode()
+    button_url = f"/staff/patrons/loginprovider/{provider.pk}/test-connection/"
+    assert button_url in page
+    response = client.post(button_url, follow=True)
+    assert "anslutningen fungerar" in response.content.decode()
+
+
+def test_test_connection_button_is_not_reachable_for_another_municipality(
+    client, librarian_boras, sip2_server, sip2_library
+):
+    provider = sip2_library(sip2_server())
+    client.force_login(librarian_boras)
+    response = client.post(f"/staff/patrons/loginprovider/{provider.pk}/test-connection/")
+    assert response.status_code == 404
+
+
+def test_municipality_admin_sets_up_sip2_in_the_staff_area(
+    client, municipality_admin_ale, ale_library
+):
+    client.force_login(municipality_admin_ale)
+    data = {
+        "library": ale_library.pk,
+        "kind": "sip2",
+        "host": "sip.ale.example",
+        "port": "6001",
+        "verify_tls": "on",
+        "sc_user": "bibblix",
+        "sc_password": "s3cret",
+        "message": "63",
+        "encoding": "utf-8",
+        "error_detection": "on",
+        "timeout_seconds": "4",
+        "pool_size": "4",
+        "patron_class_field": "PC",
+        "birth_date_field": "PB",
+    }
+    response = client.post("/staff/patrons/loginprovider/add/", data)
+    assert response.status_code == 302
+    provider = LoginProvider.objects.get()
+    assert (provider.host, provider.sc_password) == ("sip.ale.example", "s3cret")
+    data["timeout_seconds"] = "30"  # a child must never wait that long
+    data["library"] = ale_library.pk
+    response = client.post(f"/staff/patrons/loginprovider/{provider.pk}/change/", data)
+    assert response.status_code == 200
+    assert LoginProvider.objects.get().timeout_seconds == 4
