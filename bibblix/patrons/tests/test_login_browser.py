@@ -35,3 +35,33 @@ def test_five_wrong_pins_show_the_lockout(phone, ale, card_ale):
     assert "Fråga på biblioteket" in alert.inner_text()
     # Focus is on the message, so a screen reader reads it at once.
     assert phone.evaluate("document.activeElement.getAttribute('role')") == "alert"
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+    result = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+    return result
+
+
+def test_login_pages_pass_axe_and_fit_at_200_percent_text(phone, ale, card_ale):
+    for url in ["/login/", f"/login/?municipality={ale.pk}", "/utan-lanekort/"]:
+        phone.goto(url)
+        assert axe_violations(phone) == [], url
+        phone.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+    # The error after a refusal is also clean and fits.
+    phone.goto(f"/login/?municipality={ale.pk}")
+    phone.get_by_label("Lånekortsnummer").fill(card_ale[0])
+    phone.get_by_label("PIN-kod").fill("0000")
+    phone.get_by_role("button", name="Logga in").click()
+    assert "Fel lånekortsnummer eller PIN-kod" in phone.get_by_role("alert").inner_text()
+    assert axe_violations(phone) == []
+
+
+def test_device_remembers_the_municipality_as_one_big_button(phone, ale, boras, card_ale):
+    phone.goto("/")
+    phone.get_by_role("button", name="Ale", exact=True).click()
+    phone.goto("/")
+    again = phone.get_by_role("button", name="Logga in med ditt lånekort från Ale")
+    again.click()
+    assert phone.get_by_role("heading", name="Logga in – Ale").is_visible()
