@@ -1,19 +1,22 @@
 """Brute-force guards for children's logins, counted by django-ratelimit in the shared cache.
 
-- A card is locked after CARD_FAILURES wrong PINs within a CARD_PERIOD window, keyed on the
-  card's keyed hash (never the number). The child is told to ask at the library.
+- A card is locked for LOCK_SECONDS after CARD_FAILURES wrong PINs within a CARD_PERIOD window,
+  keyed on the card's keyed hash (never the number). The child is told to ask at the library.
 - An address (a school's network, say) that gets many refusals is slowed: refused for a while.
   The limit is high because a whole class may log in from one address.
 
 Counters live in the cache: per process with the default memory cache, shared by every web
-worker with REDIS_URL (production). The windows are django-ratelimit's fixed windows, staggered
-per key: a lock lasts until the window of that card ends, at most CARD_PERIOD.
+worker with REDIS_URL (production). django-ratelimit counts in fixed windows (staggered per key),
+so the lock itself is a cache entry that lives a full LOCK_SECONDS from the failure that set it,
+not just until the counting window ends.
 """
 
+from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
 CARD_FAILURES = 5
 CARD_PERIOD = "15m"
+LOCK_SECONDS = 15 * 60
 ADDRESS_FAILURES = 30
 ADDRESS_PERIOD = "10m"
 
@@ -28,16 +31,22 @@ def _card_usage(card_hash: str, *, increment: bool) -> dict:
     )
 
 
+def _lock_key(card_hash: str) -> str:
+    return f"patrons:card-locked:{card_hash}"
+
+
 def is_card_locked(card_hash: str) -> bool:
     """Whether the card has used up its wrong PINs for now."""
-    usage = _card_usage(card_hash, increment=False)
-    return usage is not None and usage["count"] >= usage["limit"]
+    return cache.get(_lock_key(card_hash)) is not None
 
 
 def record_card_failure(card_hash: str) -> bool:
-    """Count a wrong PIN for the card; True when that locks it."""
+    """Count a wrong PIN for the card; True when that locks it (for LOCK_SECONDS)."""
     usage = _card_usage(card_hash, increment=True)
-    return usage is not None and usage["count"] >= usage["limit"]
+    if usage is None or usage["count"] < usage["limit"]:
+        return False
+    cache.set(_lock_key(card_hash), True, LOCK_SECONDS)
+    return True
 
 
 def _address_usage(request, *, increment: bool) -> dict | None:

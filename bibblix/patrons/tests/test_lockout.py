@@ -3,6 +3,7 @@
 import datetime
 
 import time_machine
+from django.core.cache import cache
 
 from bibblix.patrons import lockout
 from bibblix.patrons.services import authenticate, card_hash
@@ -32,13 +33,29 @@ def test_lock_keys_on_the_card_hash_and_leaves_other_cards_alone(ale_library, ca
         assert authenticate(ale_library, "20000002", PIN).reason == "invalid"
 
 
-def test_lock_lifts_after_the_window(ale_library, card_ale):
+def test_lock_lasts_fifteen_minutes_then_lifts(ale_library, card_ale):
     card, pin = card_ale
     with time_machine.travel(START, tick=False) as traveller:
         for _ in range(5):
             authenticate(ale_library, card, "0000")
-        traveller.shift(datetime.timedelta(minutes=16))
+        traveller.shift(datetime.timedelta(minutes=14))
+        assert authenticate(ale_library, card, pin).reason == "locked"
+        traveller.shift(datetime.timedelta(minutes=2))
         assert authenticate(ale_library, card, pin).ok
+
+
+def test_lock_set_at_the_end_of_a_counting_window_still_lasts(ale_library, card_ale):
+    # Whatever moment the fifth wrong PIN falls on, the card stays locked a full 15 minutes:
+    # try every minute of a window.
+    card, pin = card_ale
+    for minute in range(15):
+        cache.clear()
+        moment = START + datetime.timedelta(minutes=minute)
+        with time_machine.travel(moment, tick=False) as traveller:
+            for _ in range(5):
+                authenticate(ale_library, card, "0000")
+            traveller.shift(datetime.timedelta(minutes=14, seconds=59))
+            assert authenticate(ale_library, card, pin).reason == "locked", minute
 
 
 def test_library_system_down_does_not_count_as_a_wrong_pin(ale_library, sip2_server, sip2_library):
