@@ -11,6 +11,9 @@ so the lock itself is a cache entry that lives a full LOCK_SECONDS from the fail
 not just until the counting window ends.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
@@ -49,11 +52,25 @@ def record_card_failure(card_hash: str) -> bool:
     return True
 
 
+def client_address(group: str, request) -> str:
+    """The address to count: behind a proxy, the first address in the header named by
+    RATELIMIT_IP_META_KEY; IPv6 by /64, since one home or school gets a whole /64."""
+    header = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(raw.split(",")[0].strip())
+    except ValueError:
+        return "unknown"  # e.g. a Unix socket: all such requests share one counter
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
 def _address_usage(request, *, increment: bool) -> dict | None:
     return get_usage(
         request,
         group="patrons.address",
-        key="ip",
+        key=client_address,
         rate=f"{ADDRESS_FAILURES}/{ADDRESS_PERIOD}",
         increment=increment,
     )

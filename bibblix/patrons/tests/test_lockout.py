@@ -114,3 +114,19 @@ def test_another_address_is_not_slowed(client, ale_library, card_ale):
             REMOTE_ADDR="10.0.0.2",
         )
     assert response.status_code == 201
+
+
+def test_address_behind_a_proxy_is_the_first_forwarded_one(rf, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", REMOTE_ADDR="10.0.0.1")
+    assert lockout.client_address("g", request) == "203.0.113.7"
+
+
+def test_ipv6_addresses_count_by_their_64_network(rf):
+    first = rf.post("/", REMOTE_ADDR="2001:db8:1:2::a")
+    second = rf.post("/", REMOTE_ADDR="2001:db8:1:2::b")
+    assert lockout.client_address("g", first) == lockout.client_address("g", second)
+
+
+def test_missing_address_does_not_break_the_login(rf):
+    assert lockout.client_address("g", rf.post("/", REMOTE_ADDR="")) == "unknown"
