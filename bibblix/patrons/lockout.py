@@ -53,12 +53,13 @@ def record_card_failure(card_hash: str) -> bool:
 
 
 def client_address(group: str, request) -> str:
-    """The address to count: behind a proxy, the first address in the header named by
-    RATELIMIT_IP_META_KEY; IPv6 by /64, since one home or school gets a whole /64."""
+    """The address to count: behind a proxy, the last address in the header named by
+    RATELIMIT_IP_META_KEY (the one our own proxy added: earlier ones are whatever the client
+    claimed); IPv6 by /64, since one home or school gets a whole /64."""
     header = getattr(settings, "RATELIMIT_IP_META_KEY", None)
     raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
     try:
-        address = ipaddress.ip_address(raw.split(",")[0].strip())
+        address = ipaddress.ip_address(raw.split(",")[-1].strip())
     except ValueError:
         return "unknown"  # e.g. a Unix socket: all such requests share one counter
     if address.version == 6:

@@ -116,9 +116,10 @@ def test_another_address_is_not_slowed(client, ale_library, card_ale):
     assert response.status_code == 201
 
 
-def test_address_behind_a_proxy_is_the_first_forwarded_one(rf, settings):
+def test_address_behind_a_proxy_is_the_one_the_proxy_added(rf, settings):
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
-    request = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", REMOTE_ADDR="10.0.0.1")
+    # The client claims 198.51.100.1; our proxy appends the address it really saw.
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
     assert lockout.client_address("g", request) == "203.0.113.7"
 
 
