@@ -61,3 +61,9 @@ def test_delete_session_logs_out(client, ale_library, card_ale):
 
 def test_delete_session_without_a_session_is_401(client, db):
     assert client.delete("/api/v1/session").status_code == 401
+
+
+def test_session_endpoints_are_in_the_openapi_document(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"post", "delete"} <= set(paths["/api/v1/session"])
+    assert {"201", "401", "423", "503"} <= set(paths["/api/v1/session"]["post"]["responses"])

@@ -107,3 +107,14 @@ def test_changed_settings_get_a_new_pool(sip2_server):
     first = provider.pool_for("lib", settings_for(server))
     assert provider.pool_for("lib", settings_for(server)) is first
     assert provider.pool_for("lib", settings_for(server, timeout=0.5)) is not first
+
+
+def test_resend_request_gets_the_message_again(sip2_server):
+    server = sip2_server("resend_first")
+    assert provider.check_card("lib", settings_for(server), "30000001", PIN) == "ok"
+    assert server.state.received[:2] == ["93", "93"]
+
+
+def test_reply_with_another_sequence_number_is_not_trusted(sip2_server):
+    server = sip2_server("wrong_sequence")
+    assert provider.check_card("lib", settings_for(server), "30000001", PIN) == "unavailable"

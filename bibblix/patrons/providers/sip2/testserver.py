@@ -3,8 +3,9 @@
 It answers 93 (login), 99 (SC status), 63 (patron information) and 23 (patron status) from a
 dict of cards, with checksums and sequence numbers, and can misbehave on purpose:
 "garbled" (junk instead of a reply), "bad_checksum", "slow" (never answers until stopped),
-"hang_up" (closes the connection after each reply) and "refuse_login". With an `ssl_context`
-it speaks TLS.
+"hang_up" (closes the connection after each reply), "refuse_login", "resend_first" (asks for
+a resend (96) of the first message on each connection) and "wrong_sequence" (answers with
+another sequence number). With an `ssl_context` it speaks TLS.
 """
 
 import datetime
@@ -16,7 +17,16 @@ from dataclasses import dataclass, field
 
 from . import codec
 
-MODES = {"normal", "garbled", "bad_checksum", "slow", "hang_up", "refuse_login"}
+MODES = {
+    "normal",
+    "garbled",
+    "bad_checksum",
+    "slow",
+    "hang_up",
+    "refuse_login",
+    "resend_first",
+    "wrong_sequence",
+}
 
 
 @dataclass
@@ -50,6 +60,7 @@ class ServerState:
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         state: ServerState = self.server.state
+        self.answered = 0
         if isinstance(self.request, ssl.SSLSocket):
             try:
                 self.request.settimeout(5)
@@ -93,7 +104,12 @@ class _Handler(socketserver.StreamRequestHandler):
             request = codec.parse(raw)
         except codec.ProtocolError:
             return codec.build("96")
+        self.answered += 1
+        if state.mode == "resend_first" and self.answered == 1:
+            return codec.build("96")
         sequence = request.sequence
+        if state.mode == "wrong_sequence" and sequence is not None:
+            sequence += 1
         command, fixed, fields = _answer(state, request)
         reply = codec.build(command, fixed, fields, sequence=sequence)
         if state.mode == "bad_checksum" and sequence is not None:
