@@ -190,12 +190,13 @@ class Sip2TestServer:
         *,
         mode: str = "normal",
         ssl_context: ssl.SSLContext | None = None,
+        port: int = 0,
         **options,
     ):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         self.state = ServerState(cards=cards, mode=mode, **options)
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.state = self.state
         self._server.ssl_context = ssl_context
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -229,3 +230,30 @@ def dead_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def main() -> None:
+    """Serve the demo cards over SIP2 for local trials:
+    python -m bibblix.patrons.providers.sip2.testserver [PORT] (SIP user demo, password demo)."""
+    import sys
+
+    server = Sip2TestServer(
+        {
+            "10000001": Card("1234", patron_class="BARN"),
+            "10000008": Card("1234", patron_class="VUXEN"),
+            "10000009": Card("1234", status=BLOCKED_STATUS),
+        },
+        sc_user="demo",
+        sc_password="demo",  # noqa: S106 - a local trial server only
+        port=int(sys.argv[1]) if len(sys.argv) > 1 else 6001,
+    )
+    print(f"SIP2 test server on 127.0.0.1:{server.port} (Ctrl-C stops)")
+    server.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
