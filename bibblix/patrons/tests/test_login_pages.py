@@ -55,3 +55,9 @@ def test_nav_offers_log_in_to_visitors_and_log_out_to_children(client, child, db
     child.logout()
     page = client.get("/").content.decode()
     assert 'href="/login/"' in page
+
+
+def test_chooser_offers_trying_without_a_card_to_those_not_listed(client, ale):
+    page = client.get("/").content.decode()
+    assert 'href="/utan-lanekort/"' in page
+    assert "Hittar du inte din kommun" in page
