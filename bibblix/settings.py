@@ -195,6 +195,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Children's card logins are slowed per client address (patrons.lockout): behind a reverse proxy,
+# the request header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 
 # Children stay logged in for a school term on their own device.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 140)

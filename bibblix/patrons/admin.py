@@ -1,8 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bibblix.members.scoping import MunicipalityScopedAdmin
 
-from .models import LocalCard, Patron
+from . import services
+from .hashing import card_hash
+from .models import LocalCard, LoginProvider, Patron
+
+
+class AddWithChangePermission:
+    """Setting up a library's login (its provider, cards in its local register) is a change to
+    the library's set-up: staff who may change these rows may add them. The role table in
+    members grants patrons "view"/"change" only; see the patrons issue note."""
+
+    def has_add_permission(self, request):
+        return self.has_change_permission(request)
 
 
 @admin.register(Patron)
@@ -16,8 +34,140 @@ class PatronAdmin(MunicipalityScopedAdmin):
         return False
 
 
+class LocalCardForm(forms.ModelForm):
+    """Card number and PIN are typed in and hashed: neither is stored nor shown again."""
+
+    card = forms.CharField(label=_("Library card number"), max_length=32, required=False)
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=16,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the PIN."),
+    )
+
+    class Meta:
+        model = LocalCard
+        fields = ["library", "is_blocked", "is_child"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not (cleaned.get("card") and cleaned.get("pin")):
+            raise forms.ValidationError(_("A new card needs a card number and a PIN."))
+        library = cleaned.get("library")
+        if library and cleaned.get("card"):
+            hashed = card_hash(library.municipality.municipality_code, cleaned["card"])
+            taken = LocalCard.objects.filter(library=library, card_hash=hashed)
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(_("That card is already in the register."))
+            self.instance.card_hash = hashed
+        return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("pin"):
+            self.instance.pin_hash = make_password(self.cleaned_data["pin"])
+        return super().save(commit=commit)
+
+
 @admin.register(LocalCard)
-class LocalCardAdmin(MunicipalityScopedAdmin):
+class LocalCardAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
     municipality_field = "library__municipality"
+    form = LocalCardForm
+    fields = ["library", "card", "pin", "is_blocked", "is_child"]
     list_display = ["__str__", "library", "is_blocked", "is_child", "created_at"]
     list_filter = ["is_blocked", "is_child"]
+
+
+class LoginProviderForm(forms.ModelForm):
+    # The SIP password is never sent back to the browser; empty keeps the stored one.
+    sc_password = forms.CharField(
+        label=_("SIP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("A secret. Leave empty to keep the stored password."),
+    )
+
+    class Meta:
+        model = LoginProvider
+        exclude: list[str] = []
+
+    def clean_sc_password(self) -> str:
+        return self.cleaned_data.get("sc_password") or (
+            self.instance.sc_password if self.instance.pk else ""
+        )
+
+
+@admin.register(LoginProvider)
+class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
+    """Staff set how each library checks cards, and try it with "Test connection"."""
+
+    municipality_field = "library__municipality"
+    form = LoginProviderForm
+    list_display = ["library", "kind", "host", "port", "use_tls", "updated_at"]
+    list_filter = ["kind"]
+    actions = ["test_connection"]
+    fieldsets = [
+        (None, {"fields": ["library", "kind"]}),
+        (
+            _("Library system (SIP2)"),
+            {
+                "fields": [
+                    ("host", "port"),
+                    ("use_tls", "verify_tls"),
+                    ("sc_user", "sc_password"),
+                    ("institution_id", "location_code", "terminal_password"),
+                    ("message", "encoding", "error_detection"),
+                    ("timeout_seconds", "pool_size"),
+                ]
+            },
+        ),
+        (
+            _("Children's cards only"),
+            {
+                "fields": [
+                    ("allowed_patron_classes", "patron_class_field"),
+                    ("max_age", "birth_date_field"),
+                ]
+            },
+        ),
+    ]
+
+    change_form_template = "admin/patrons/loginprovider/change_form.html"
+
+    @admin.action(description=_("Test connection"))
+    def test_connection(self, request, queryset):
+        for provider in queryset.select_related("library"):
+            self._report(request, provider)
+
+    def _report(self, request, provider: LoginProvider) -> None:
+        report = services.check_connection(provider)
+        self.message_user(
+            request,
+            _("%(library)s: %(result)s – %(detail)s (%(ms)d ms)")
+            % {
+                "library": provider.library,
+                "result": _("connection works") if report.ok else _("connection failed"),
+                "detail": report.detail,
+                "ms": report.elapsed_ms,
+            },
+            messages.SUCCESS if report.ok else messages.ERROR,
+        )
+
+    def get_urls(self):
+        test_url = path(
+            "<path:object_id>/test-connection/",
+            self.admin_site.admin_view(self.test_connection_view),
+            name="patrons_loginprovider_test_connection",
+        )
+        return [test_url, *super().get_urls()]
+
+    def test_connection_view(self, request, object_id):
+        """The "Test connection" button on a provider's page (POST, scoped like the page)."""
+        provider = self.get_object(request, object_id)
+        if request.method != "POST" or provider is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, provider):
+            raise PermissionDenied
+        self._report(request, provider)
+        return redirect("admin:patrons_loginprovider_change", provider.pk)

@@ -4,7 +4,8 @@ from django.contrib.auth.hashers import make_password
 
 from bibblix.members import services as members
 
-from .services import add_local_card
+from .models import LoginProvider
+from .services import add_local_card, set_login_provider
 
 DEMO_PIN = "1234"
 CARDS = [  # (card number, blocked, child's card)
@@ -20,6 +21,8 @@ def load(out=print) -> None:
     libraries = list(members.connected_libraries())
     pin_hash = make_password(DEMO_PIN)  # one hash for the shared demo PIN keeps the load fast
     for library in libraries:
+        # Every demo library uses the local register: a SIP2 demo would need a real server.
+        set_login_provider(library, LoginProvider.Kind.LOCAL)
         for card, blocked, child in CARDS:
             add_local_card(
                 library, card, DEMO_PIN, is_blocked=blocked, is_child=child, pin_hash=pin_hash

@@ -6,6 +6,8 @@ municipality and library, and the child's reading preferences.
 
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,103 @@ class LocalCard(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Card')} …{self.card_hash[:6]} ({self.library})"
+
+
+class LoginProvider(models.Model):
+    """How a library checks card and PIN: its local card register or its library system (SIP2).
+
+    A library without a row uses the local register. The SIP password is a secret: it is stored
+    because the library system asks for it on every connection, and shown to no one.
+    """
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", _("Local card register")
+        SIP2 = "sip2", _("Library system (SIP2)")
+
+    class Message(models.TextChoices):
+        PATRON_INFORMATION = "63", _("Patron information (63/64)")
+        PATRON_STATUS = "23", _("Patron status (23/24)")
+
+    library = models.OneToOneField(
+        "members.Library",
+        on_delete=models.CASCADE,
+        related_name="login_provider",
+        verbose_name=_("library"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LOCAL)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    port = models.PositiveIntegerField(
+        _("port"), default=6001, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    use_tls = models.BooleanField(_("use TLS"), default=False)
+    verify_tls = models.BooleanField(
+        _("verify the TLS certificate"),
+        default=True,
+        help_text=_("Turn off only for the library system's own self-signed certificate."),
+    )
+    sc_user = models.CharField(_("SIP user"), max_length=100, blank=True)
+    sc_password = models.CharField(
+        _("SIP password"),
+        max_length=100,
+        blank=True,
+        help_text=_("A secret: stored for the library system, never shown again."),
+    )
+    institution_id = models.CharField(_("institution id (AO)"), max_length=100, blank=True)
+    location_code = models.CharField(_("location code (CP)"), max_length=100, blank=True)
+    terminal_password = models.CharField(_("terminal password (AC)"), max_length=100, blank=True)
+    message = models.CharField(
+        _("patron message"),
+        max_length=2,
+        choices=Message.choices,
+        default=Message.PATRON_INFORMATION,
+    )
+    encoding = models.CharField(
+        _("character encoding"),
+        max_length=20,
+        default="utf-8",
+        choices=[("utf-8", "UTF-8"), ("latin-1", "ISO-8859-1"), ("cp850", "CP850")],
+    )
+    error_detection = models.BooleanField(_("checksums and sequence numbers (AY/AZ)"), default=True)
+    timeout_seconds = models.FloatField(
+        _("timeout (seconds)"),
+        default=4.0,
+        validators=[MinValueValidator(0.5), MaxValueValidator(5.0)],
+        help_text=_("A child waits at most this long before hearing that the system is down."),
+    )
+    pool_size = models.PositiveSmallIntegerField(
+        _("connections at most"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    allowed_patron_classes = models.CharField(
+        _("patron classes allowed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Comma-separated, e.g. BARN,UNG. Empty: every class may log in."),
+    )
+    patron_class_field = models.CharField(
+        _("field with the patron class"), max_length=2, default="PC"
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("highest age"),
+        null=True,
+        blank=True,
+        help_text=_("Refuse older card holders, where the library system gives a birth date."),
+    )
+    birth_date_field = models.CharField(_("field with the birth date"), max_length=2, default="PB")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("login provider")
+        verbose_name_plural = _("login providers")
+
+    def __str__(self) -> str:
+        return f"{self.library}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.SIP2 and not self.host:
+            raise ValidationError({"host": _("A library system needs a host name.")})
+
+    @property
+    def patron_classes(self) -> frozenset[str]:
+        return frozenset(c.strip() for c in self.allowed_patron_classes.split(",") if c.strip())

@@ -1,35 +1,63 @@
 """Public functions for children's accounts. Card numbers and PINs never leave this app."""
 
-import hashlib
-import hmac
-import re
+import logging
+import time
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import LocalCard, Patron
+from . import lockout
+from .hashing import card_hash, normalise_card
+from .models import LocalCard, LoginProvider, Patron
+from .providers import local as local_provider
+from .providers.sip2 import provider as sip2_provider
+from .providers.sip2.client import ClientConfig
 
 SESSION_KEY = "bibblix_patron"
+logger = logging.getLogger(__name__)
+
+__all__ = ["card_hash", "normalise_card"]
+
+# What a child reads for each refusal. "invalid" never says whether card or PIN was wrong.
+REASON_TEXT = {
+    "invalid": _("Wrong library card number or PIN. Try again!"),
+    "blocked": _("Your card cannot be used right now. Ask at your library, they will help you."),
+    "not_child": _("Bibblix is for children. Ask at your library about a child's card."),
+    "not_connected": _(
+        "Your library is not part of Bibblix right now. You can still try some books without "
+        "a library card!"
+    ),
+    "locked": _(
+        "Your card is locked for a little while because the PIN was wrong too many times. "
+        "Ask at your library and they will help you, or try again later."
+    ),
+    "unavailable": _(
+        "The library's system is not answering right now. Try again in a little while!"
+    ),
+    "slowed": _(
+        "There have been very many login tries from here. Wait a few minutes and try again."
+    ),
+}
 
 
-def normalise_card(card: str) -> str:
-    return re.sub(r"[\s-]", "", card or "").upper()
-
-
-def card_hash(municipality_code: str, card: str) -> str:
-    """Keyed hash (HMAC-SHA256) of municipality code and card number: the patron's identity."""
-    message = f"{municipality_code}:{normalise_card(card)}".encode()
-    return hmac.new(settings.CARD_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+def http_status(reason: str) -> int:
+    """The HTTP status for a login outcome, the same for the web page and the API."""
+    return {"ok": 201, "locked": 423, "unavailable": 503, "slowed": 429}.get(reason, 401)
 
 
 @dataclass
 class AuthResult:
     ok: bool
     patron: Patron | None = None
-    reason: str = ""  # "ok", "invalid", "blocked", "not_child", "not_connected", "unavailable"
+    # "ok", "invalid", "blocked", "not_child", "not_connected", "locked", "unavailable",
+    # and from log_in() also "slowed" (too many refusals from one address).
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        return str(REASON_TEXT.get(self.reason, "")) if not self.ok else ""
 
 
 def add_local_card(
@@ -43,46 +71,124 @@ def add_local_card(
 ) -> LocalCard:
     """Add or update a card in a library's local card register (`pin_hash`: a ready hash of
     `pin`, so that bulk loads hash a shared PIN once)."""
-    local, _ = LocalCard.objects.update_or_create(
-        library=library,
-        card_hash=card_hash(library.municipality.municipality_code, card),
-        defaults={
-            "pin_hash": pin_hash or make_password(pin),
-            "is_blocked": is_blocked,
-            "is_child": is_child,
-        },
+    return local_provider.add_card(
+        library, card, pin, is_blocked=is_blocked, is_child=is_child, pin_hash=pin_hash
     )
-    return local
 
 
 def check_local_card(library, card: str, pin: str) -> str:
     """Check card and PIN against the local register: 'ok', 'invalid', 'blocked' or 'not_child'."""
-    local = LocalCard.objects.filter(
-        library=library, card_hash=card_hash(library.municipality.municipality_code, card)
-    ).first()
-    if local is None:
-        make_password(pin)  # same work as a real check, so timing does not tell cards apart
-        return "invalid"
-    if not check_password(pin, local.pin_hash):
-        return "invalid"
-    if local.is_blocked:
-        return "blocked"
-    if not local.is_child:
-        return "not_child"
-    return "ok"
+    return local_provider.check_card(library, card, pin)
+
+
+# --- login providers -------------------------------------------------------------------------
+
+
+def login_provider_for(library) -> LoginProvider:
+    """The library's login provider; an unsaved local one when staff have set none."""
+    provider = LoginProvider.objects.filter(library=library).first()
+    return provider or LoginProvider(library=library, kind=LoginProvider.Kind.LOCAL)
+
+
+def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
+    """The pure SIP2 provider's settings for a LoginProvider row."""
+    return sip2_provider.ProviderSettings(
+        client=ClientConfig(
+            host=provider.host,
+            port=provider.port,
+            use_tls=provider.use_tls,
+            verify_tls=provider.verify_tls,
+            timeout=min(provider.timeout_seconds, 5.0),
+            sc_user=provider.sc_user,
+            sc_password=provider.sc_password,
+            location_code=provider.location_code,
+            institution_id=provider.institution_id,
+            terminal_password=provider.terminal_password,
+            encoding=provider.encoding,
+            error_detection=provider.error_detection,
+        ),
+        use_patron_status=provider.message == LoginProvider.Message.PATRON_STATUS,
+        pool_size=provider.pool_size,
+        allowed_patron_classes=provider.patron_classes,
+        patron_class_field=provider.patron_class_field,
+        max_age=provider.max_age,
+        birth_date_field=provider.birth_date_field,
+    )
+
+
+def check_card(library, card: str, pin: str) -> str:
+    """Ask the library's own provider about card and PIN; an outcome string, no lockout."""
+    provider = login_provider_for(library)
+    if provider.kind == LoginProvider.Kind.SIP2:
+        return sip2_provider.check_card(
+            f"library-{library.pk}", sip2_settings(provider), normalise_card(card), pin
+        )
+    return local_provider.check_card(library, card, pin)
+
+
+def check_connection(provider: LoginProvider) -> sip2_provider.ConnectionReport:
+    """Staff's "Test connection": log in to the library system and ask its status."""
+    if provider.kind != LoginProvider.Kind.SIP2:
+        count = LocalCard.objects.filter(library=provider.library).count()
+        return sip2_provider.ConnectionReport(
+            ok=True, detail=f"local card register with {count} cards", elapsed_ms=0
+        )
+    return sip2_provider.try_connection(sip2_settings(provider))
+
+
+@transaction.atomic
+def set_login_provider(library, kind: str, **fields) -> LoginProvider:
+    """Create or change a library's login provider (validated like the staff form)."""
+    provider = login_provider_for(library)
+    provider.kind = kind
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.full_clean()
+    provider.save()
+    return provider
+
+
+# --- logging in ------------------------------------------------------------------------------
 
 
 def authenticate(library, card: str, pin: str) -> AuthResult:
     """Ask the library's login provider whether card and PIN are valid; on success return the
-    patron (created on first login). Only libraries of connected municipalities let anyone in."""
+    patron (created on first login). Only libraries of connected municipalities let anyone in,
+    and a card with too many wrong PINs is locked for a while."""
     from bibblix.members import services as members
 
-    if not members.is_connected(library.municipality):
+    if not library.is_active or not members.is_connected(library.municipality):
         return AuthResult(ok=False, reason="not_connected")
-    outcome = check_local_card(library, card, pin)
+    if not normalise_card(card) or not pin:
+        return AuthResult(ok=False, reason="invalid")
+    hashed = card_hash(library.municipality.municipality_code, card)
+    if lockout.is_card_locked(hashed):
+        return AuthResult(ok=False, reason="locked")
+    started = time.monotonic()
+    outcome = check_card(library, card, pin)
+    logger.info(
+        "card login library=%s outcome=%s ms=%d",
+        library.pk,
+        outcome,
+        (time.monotonic() - started) * 1000,
+    )
+    if outcome == "invalid" and lockout.record_card_failure(hashed):
+        return AuthResult(ok=False, reason="locked")
     if outcome != "ok":
         return AuthResult(ok=False, reason=outcome)
     return AuthResult(ok=True, patron=patron_for_card(library, card), reason="ok")
+
+
+def log_in(request, library, card: str, pin: str) -> AuthResult:
+    """The web page's and the API's login: slow a busy address, authenticate, start a session."""
+    if lockout.is_address_slowed(request):
+        return AuthResult(ok=False, reason="slowed")
+    result = authenticate(library, card, pin)
+    if result.ok:
+        login_patron(request, result.patron)
+    elif result.reason in {"invalid", "locked"}:
+        lockout.record_address_failure(request)
+    return result
 
 
 @transaction.atomic
@@ -104,14 +210,20 @@ def login_patron(request, patron: Patron) -> None:
     """Start a child's session (rotating the session key)."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = str(patron.public_id)
+    request._bibblix_patron = patron
 
 
 def logout_patron(request) -> None:
+    """End the child's session on this device."""
     request.session.flush()
+    request._bibblix_patron = None
 
 
 def get_patron(request) -> Patron | None:
-    """The logged-in child of this request, or None."""
+    """The logged-in child of this request, or None. A session outlives no connection: when
+    the municipality's connection has ended, the child is no longer logged in."""
+    from bibblix.members import services as members
+
     if hasattr(request, "_bibblix_patron"):
         return request._bibblix_patron
     public_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
@@ -119,7 +231,7 @@ def get_patron(request) -> Patron | None:
     if public_id:
         patron = (
             Patron.objects.select_related("municipality", "library")
-            .filter(public_id=public_id)
+            .filter(public_id=public_id, municipality__in=members.connected_on())
             .first()
         )
     request._bibblix_patron = patron

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,11 +9,8 @@ from bibblix.members import services as members
 from . import services
 from .forms import CardLoginForm
 
-REFUSED = {
-    "invalid": _("Wrong library card number or PIN. Try again!"),
-    "blocked": _("Your card cannot be used right now. Ask at your library, they will help you."),
-    "not_child": _("Bibblix is for children. Ask at your library about a child's card."),
-}
+# The catalogue's shelf of books librarians chose as free to try (read without a card).
+FREE_BOOKS_URL = "/books/free/"
 
 
 def _next_url(request) -> str:
@@ -23,31 +20,64 @@ def _next_url(request) -> str:
     return "/"
 
 
+def _municipality(request):
+    value = request.GET.get("municipality") or request.POST.get("municipality") or ""
+    if not value.isdigit():
+        return None
+    return members.connected_on().filter(pk=int(value)).first()
+
+
 def login(request):
-    municipality_id = request.GET.get("municipality") or request.POST.get("municipality")
-    if not municipality_id:
-        return redirect("home")
-    municipality = get_object_or_404(members.connected_on(), pk=municipality_id)
+    """Choose a municipality, then the library (if several), card number and PIN."""
+    if request.GET.get("municipality") is None and request.method == "GET":
+        municipalities = members.connected_on().order_by("name")
+        return render(request, "patrons/choose.html", {"municipalities": municipalities})
+    municipality = _municipality(request)
     libraries = list(members.connected_libraries().filter(municipality=municipality))
+    if municipality is None or not libraries:
+        return redirect(f"/utan-lanekort/?{request.GET.urlencode()}")
     form = CardLoginForm(request.POST or None, libraries=libraries)
-    if request.method == "GET" and len(libraries) == 1:
-        form.initial["library"] = libraries[0].pk
+    result = None
     if request.method == "POST" and form.is_valid():
         library = next(lib for lib in libraries if lib.pk == form.cleaned_data["library"])
-        outcome = services.check_local_card(
-            library, form.cleaned_data["card"], form.cleaned_data["pin"]
+        result = services.log_in(
+            request, library, form.cleaned_data["card"], form.cleaned_data["pin"]
         )
-        if outcome == "ok":
-            services.login_patron(
-                request, services.patron_for_card(library, form.cleaned_data["card"])
-            )
+        if result.ok:
             return redirect(_next_url(request))
-        form.add_error(None, REFUSED.get(outcome, REFUSED["invalid"]))
+    if result is None:
+        status = 400 if form.errors else 200
+    else:
+        status = services.http_status(result.reason)
     return render(
         request,
         "patrons/login.html",
-        {"form": form, "municipality": municipality, "next": _next_url(request)},
-        status=200 if not form.errors else 401,
+        {
+            "form": form,
+            "municipality": municipality,
+            "next": _next_url(request),
+            "result": result,
+            "free_books_url": FREE_BOOKS_URL,
+        },
+        status=status,
+    )
+
+
+def no_card(request):
+    """For a child without a card, or whose library is not connected: how to get a card, and
+    the books anyone may try."""
+    municipality = None
+    value = request.GET.get("municipality", "")
+    if value.isdigit():
+        municipality = members.connected_on().filter(pk=int(value)).first()
+    return render(
+        request,
+        "patrons/no_card.html",
+        {
+            "municipality": municipality,
+            "asked_for_other": bool(value) and municipality is None,
+            "free_books_url": FREE_BOOKS_URL,
+        },
     )
 
 
