@@ -1,0 +1,439 @@
+// The Bibblix reader: foliate-js (<foliate-view>) opens the borrowed EPUB; this module adds the
+// child-friendly chrome: page turning, settings, contents, progress, bookmarks, read-aloud,
+// saving the reading position to the server, and the offline copy.
+import { makeBook } from '../vendor/foliate-js/view.js'
+import { ReadAloud } from './read-aloud.js'
+import * as offline from './offline.js'
+
+const config = JSON.parse(document.getElementById('reader-config').textContent)
+const S = config.strings
+const $ = id => document.getElementById(id)
+const SETTINGS_KEY = 'bibblix:reader-settings'
+const POSITION_KEY = `bibblix:position:${config.bookId}`
+const SAVE_DELAY = 2000
+const THEMES = {
+    light: { fg: '#1b1b1f', bg: '#fffdf7', link: '#1f5fa8' },
+    sepia: { fg: '#3b2f1e', bg: '#f4ecd8', link: '#6a3d00' },
+    dark: { fg: '#f2f2f2', bg: '#121417', link: '#9cc7ff' },
+}
+
+const settings = Object.assign(
+    { fontSize: 100, dyslexic: false, spacing: 1.5, theme: 'light', zoom: 'fit-page' },
+    JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}'))
+
+let view = null
+let readAloud = null
+let saveTimer = null
+let pendingSave = null
+let firstPage = true
+
+// --- helpers --------------------------------------------------------------------------------
+
+const format = (template, values) =>
+    template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? '')
+
+function announce(text) {
+    // A polite live region: screen readers hear page changes without being interrupted.
+    const region = $('announcer')
+    region.textContent = ''
+    requestAnimationFrame(() => { region.textContent = text })
+}
+
+function showStatus(text, kind = 'info') {
+    const box = $('reader-status')
+    box.textContent = text
+    box.dataset.kind = kind
+    box.hidden = !text
+}
+
+function api(url, options = {}) {
+    return fetch(url, {
+        credentials: 'same-origin',
+        ...options,
+        headers: {
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+            'X-CSRFToken': config.csrfToken,
+            ...(options.headers || {}),
+        },
+    })
+}
+
+// --- styles ---------------------------------------------------------------------------------
+
+function bookCSS() {
+    const theme = THEMES[settings.theme] ?? THEMES.light
+    const font = settings.dyslexic
+        ? `@import url("${new URL(config.fontCss, location.href)}");
+           html, body, p, li, blockquote, dd, div, span { font-family: "OpenDyslexic", sans-serif !important; }`
+        : ''
+    return `${font}
+    html { color-scheme: ${settings.theme === 'dark' ? 'dark' : 'light'}; }
+    html, body { color: ${theme.fg} !important; background: ${theme.bg} !important; }
+    html { font-size: ${settings.fontSize}% !important; }
+    p, li, blockquote, dd { line-height: ${settings.spacing} !important; }
+    a:link, a:visited { color: ${theme.link} !important; }
+    .bibblix-narrating, .-epub-media-overlay-active { background: #ffe97a !important; color: #1b1b1f !important; }
+    ::selection { background: #ffe97a; color: #1b1b1f; }`
+}
+
+function applySettings() {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings))
+    document.documentElement.dataset.readerTheme = settings.theme
+    $('reader').dataset.theme = settings.theme
+    $('font-size-value').textContent = `${settings.fontSize} %`
+    $('dyslexic-font').checked = settings.dyslexic
+    for (const input of document.querySelectorAll('input[name="spacing"]'))
+        input.checked = Number(input.value) === settings.spacing
+    for (const input of document.querySelectorAll('input[name="theme"]'))
+        input.checked = input.value === settings.theme
+    if (!view?.renderer) return
+    if (view.isFixedLayout) view.renderer.setAttribute('zoom', settings.zoom)
+    else view.renderer.setStyles?.(bookCSS())
+}
+
+function bindSettings() {
+    const size = delta => () => {
+        settings.fontSize = Math.min(250, Math.max(75, settings.fontSize + delta))
+        applySettings()
+    }
+    $('font-smaller').addEventListener('click', size(-25))
+    $('font-bigger').addEventListener('click', size(25))
+    $('dyslexic-font').addEventListener('change', e => {
+        settings.dyslexic = e.target.checked
+        applySettings()
+    })
+    for (const input of document.querySelectorAll('input[name="spacing"]'))
+        input.addEventListener('change', () => { settings.spacing = Number(input.value); applySettings() })
+    for (const input of document.querySelectorAll('input[name="theme"]'))
+        input.addEventListener('change', () => { settings.theme = input.value; applySettings() })
+    const zoom = value => () => { settings.zoom = value; applySettings() }
+    $('zoom-fit')?.addEventListener('click', zoom('fit-page'))
+    $('zoom-width')?.addEventListener('click', zoom('fit-width'))
+    $('zoom-in')?.addEventListener('click', () => {
+        const current = typeof settings.zoom === 'number' ? settings.zoom : currentScale()
+        settings.zoom = Math.min(4, current * 1.25)
+        applySettings()
+    })
+}
+
+function currentScale() {
+    const frame = view?.renderer?.shadowRoot?.querySelector('iframe')
+    const match = frame?.style.transform?.match(/scale\(([\d.]+)\)/)
+    return match ? Number(match[1]) : 1
+}
+
+// --- panels ---------------------------------------------------------------------------------
+
+function bindPanels() {
+    for (const button of document.querySelectorAll('[data-panel]')) {
+        const panel = $(button.dataset.panel)
+        button.addEventListener('click', () => {
+            const open = panel.hidden
+            for (const other of document.querySelectorAll('.reader-panel')) other.hidden = true
+            for (const b of document.querySelectorAll('[data-panel]')) b.setAttribute('aria-expanded', 'false')
+            panel.hidden = !open
+            button.setAttribute('aria-expanded', String(open))
+            if (open) panel.querySelector('button, input, select, a')?.focus()
+        })
+    }
+    for (const close of document.querySelectorAll('.panel-close'))
+        close.addEventListener('click', () => closePanels(true))
+    document.addEventListener('keydown', e => { if (e.key === 'Escape') closePanels(true) })
+}
+
+function closePanels(returnFocus = false) {
+    for (const panel of document.querySelectorAll('.reader-panel')) {
+        if (panel.hidden) continue
+        panel.hidden = true
+        const button = document.querySelector(`[data-panel="${panel.id}"]`)
+        button?.setAttribute('aria-expanded', 'false')
+        if (returnFocus) button?.focus()
+    }
+}
+
+function buildToc(items, list) {
+    for (const item of items ?? []) {
+        const li = document.createElement('li')
+        const button = document.createElement('button')
+        button.type = 'button'
+        button.className = 'toc-link'
+        button.textContent = item.label?.trim() || S.chapter
+        button.addEventListener('click', () => { view.goTo(item.href); closePanels() })
+        li.append(button)
+        if (item.subitems?.length) {
+            const sub = document.createElement('ol')
+            buildToc(item.subitems, sub)
+            li.append(sub)
+        }
+        list.append(li)
+    }
+}
+
+// --- position: server first, this device as fallback ----------------------------------------
+
+async function loadPosition() {
+    const local = JSON.parse(localStorage.getItem(POSITION_KEY) || 'null')
+    if (!config.isLoan) return local
+    try {
+        const response = await api(config.progressUrl)
+        if (response.ok) {
+            const remote = await response.json()
+            if (remote?.locator && (!local || !local.updated_at
+                || Date.parse(remote.updated_at) >= Date.parse(local.updated_at))) return remote
+        }
+    } catch { /* offline: this device's copy will do */ }
+    return local
+}
+
+function queueSave() {
+    const location = view?.lastLocation
+    if (!location?.cfi) return
+    pendingSave = {
+        locator: location.cfi,
+        percentage: Math.round((location.fraction ?? 0) * 10000) / 10000,
+        updated_at: new Date().toISOString(),
+    }
+    localStorage.setItem(POSITION_KEY, JSON.stringify(pendingSave))
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(flushSave, SAVE_DELAY)
+}
+
+function flushSave() {
+    clearTimeout(saveTimer)
+    if (!pendingSave || !config.isLoan) return
+    const { locator, percentage } = pendingSave
+    pendingSave = null
+    // keepalive lets the request finish when the page is being hidden or closed.
+    api(config.progressUrl, {
+        method: 'PUT',
+        body: JSON.stringify({ locator, percentage }),
+        keepalive: true,
+    }).catch(() => { /* offline: the local copy stays, the next save sends it */ })
+}
+
+// --- bookmarks ------------------------------------------------------------------------------
+
+async function loadBookmarks() {
+    if (!config.isLoan) return
+    try {
+        const response = await api(`${config.bookmarksUrl}?book=${config.bookId}`)
+        if (!response.ok) return
+        const data = await response.json()
+        renderBookmarks(Array.isArray(data) ? data : (data.items ?? []))
+    } catch { /* offline */ }
+}
+
+function renderBookmarks(items) {
+    const list = $('bookmark-list')
+    list.replaceChildren()
+    for (const mark of items) {
+        const li = document.createElement('li')
+        const go = document.createElement('button')
+        go.type = 'button'
+        go.className = 'toc-link'
+        go.textContent = mark.label || S.chapter
+        go.addEventListener('click', () => { view.goTo(mark.locator); closePanels() })
+        li.append(go)
+        list.append(li)
+    }
+    $('bookmarks-heading').hidden = !items.length
+}
+
+async function addBookmark() {
+    const location = view?.lastLocation
+    if (!location?.cfi) return
+    const label = `${location.tocItem?.label?.trim() || S.chapter} · ${Math.round((location.fraction ?? 0) * 100)} %`
+    try {
+        const response = await api(config.bookmarksUrl, {
+            method: 'POST',
+            body: JSON.stringify({ book: config.bookId, locator: location.cfi, label }),
+        })
+        if (response.ok) {
+            announce(S.bookmarkAdded)
+            showStatus(S.bookmarkAdded)
+            loadBookmarks()
+        }
+    } catch { /* offline */ }
+}
+
+// --- page turning ---------------------------------------------------------------------------
+
+function onKey(event) {
+    if (event.target.closest?.('input, select, textarea, .reader-panel')) return
+    const key = event.key
+    if (key === 'ArrowLeft' || key === 'PageUp') { event.preventDefault(); view.goLeft() }
+    else if (key === 'ArrowRight' || key === 'PageDown' || key === ' ') { event.preventDefault(); view.goRight() }
+}
+
+function onBookLoad({ detail: { doc } }) {
+    doc.addEventListener('keydown', onKey)
+    // Tap zones inside the page: the outer fifths turn the page, the middle is for reading.
+    doc.addEventListener('click', event => {
+        if (event.target.closest('a[href]') || !doc.getSelection()?.isCollapsed) return
+        const width = doc.defaultView.innerWidth || 1
+        const x = event.clientX % width
+        if (x < width * 0.2) view.goLeft()
+        else if (x > width * 0.8) view.goRight()
+    })
+    if (view.isFixedLayout) enablePinch(doc)
+}
+
+// Pinch-zoom on picture books: two fingers change the fixed-layout renderer's zoom.
+function enablePinch(doc) {
+    let start = null
+    const distance = t => Math.hypot(t[0].clientX - t[1].clientX, t[0].clientY - t[1].clientY)
+    doc.addEventListener('touchstart', e => {
+        if (e.touches.length === 2) start = { d: distance(e.touches), scale: currentScale() }
+    }, { passive: true })
+    doc.addEventListener('touchmove', e => {
+        if (!start || e.touches.length !== 2) return
+        settings.zoom = Math.min(4, Math.max(0.25, start.scale * distance(e.touches) / start.d))
+        view.renderer.setAttribute('zoom', settings.zoom)
+    }, { passive: true })
+    doc.addEventListener('touchend', () => {
+        if (start) applySettings()
+        start = null
+    })
+}
+
+function onRelocate({ detail }) {
+    const fraction = detail.fraction ?? 0
+    const percent = Math.round(fraction * 100)
+    $('progress').value = String(fraction)
+    const section = view.isFixedLayout
+        ? format(S.page, { current: (detail.section?.current ?? 0) + 1, total: detail.section?.total ?? '' })
+        : (detail.tocItem?.label?.trim() || '')
+    const label = `${format(S.percent, { percent: `${percent} %` })}${section ? ` · ${section}` : ''}`
+    $('progress-label').textContent = label
+    $('progress').setAttribute('aria-valuetext', label)
+    document.documentElement.dataset.readerFraction = String(fraction)
+    if (firstPage) {
+        firstPage = false
+        // The benchmark and the browser tests wait for this mark: the first page is on screen.
+        performance.mark('bibblix:first-page')
+        document.documentElement.dataset.readerReady = 'true'
+        window.dispatchEvent(new CustomEvent('bibblix:first-page'))
+    } else announce(label)
+    queueSave()
+}
+
+// --- loans and protection -------------------------------------------------------------------
+
+async function loanEnded() {
+    readAloud?.stop()
+    flushSave()
+    view?.close()
+    view?.remove()
+    $('reader').dataset.state = 'ended'
+    showStatus(S.loanEnded, 'warn')
+    await offline.purgeBook(config.bookId)
+}
+
+function renewAccess() {
+    // Fresh signed URLs every few minutes; a 410 means the loan ended while the book was open.
+    setInterval(async () => {
+        try {
+            const response = await fetch(config.accessUrl, { credentials: 'same-origin' })
+            if (response.status === 410) return loanEnded()
+            if (response.ok) config.epubUrl = (await response.json()).epub
+        } catch { /* offline: keep reading the saved copy */ }
+    }, config.renewSeconds * 1000)
+}
+
+async function fetchBook() {
+    const response = await fetch(config.epubUrl, { credentials: 'same-origin' })
+    if (response.status === 403 || response.status === 410) {
+        await loanEnded()
+        return null
+    }
+    if (!response.ok) throw new Error(`${response.status}`)
+    return new File([await response.blob()], 'book.epub', { type: 'application/epub+zip' })
+}
+
+// --- start ----------------------------------------------------------------------------------
+
+async function open() {
+    showStatus(S.loading)
+    const file = await fetchBook()
+    if (!file) return
+    const book = await makeBook(file)
+    // Librarians mark picture books as fixed layout; show those page by page even when the
+    // EPUB declares the layout only on single spine items.
+    if (config.layout === 'fixed' && book.rendition) book.rendition.layout = 'pre-paginated'
+    if (book.media) book.media.activeClass ||= 'bibblix-narrating'
+    view = document.createElement('foliate-view')
+    view.id = 'book'
+    view.setAttribute('lang', config.language)
+    $('book-stage').append(view)
+    view.addEventListener('load', onBookLoad)
+    view.addEventListener('relocate', onRelocate)
+    await view.open(book)
+    if (!view.isFixedLayout) {
+        view.renderer.setAttribute('max-column-count', '2')
+        view.renderer.setAttribute('margin', '32px')
+        view.renderer.setAttribute('gap', '6%')
+    }
+    $('reader').dataset.layout = view.isFixedLayout ? 'fixed' : 'reflowable'
+    applySettings()
+    buildToc(book.toc, $('toc-list'))
+    const position = await loadPosition()
+    await view.init({ lastLocation: position?.locator })
+    showStatus(navigator.onLine ? '' : S.offline)
+    if (position?.locator) $('welcome-back').hidden = false
+    setupReadAloud()
+}
+
+function setupReadAloud() {
+    if (!view.mediaOverlay && !ReadAloud.available) {
+        $('aloud-play').disabled = true
+        $('aloud-hint').textContent = S.noVoices
+        return
+    }
+    readAloud = new ReadAloud(view, config.language)
+    $('aloud-source').textContent = readAloud.usesNarration ? $('aloud-source').dataset.narration : $('aloud-source').dataset.speech
+    readAloud.addEventListener('state', ({ detail }) => {
+        $('aloud-play').setAttribute('aria-pressed', String(detail === 'playing'))
+        $('aloud-play').dataset.state = detail
+        $('reader').dataset.aloud = detail
+    })
+    $('aloud-play').addEventListener('click', () =>
+        readAloud.state === 'playing' ? readAloud.pause() : readAloud.play())
+    $('aloud-stop').addEventListener('click', () => readAloud.stop())
+    $('aloud-rate').addEventListener('change', e => readAloud.setRate(Number(e.target.value)))
+}
+
+function bindChrome() {
+    $('prev-page').addEventListener('click', () => view?.goLeft())
+    $('next-page').addEventListener('click', () => view?.goRight())
+    $('progress').addEventListener('change', e => view?.goToFraction(Number(e.target.value)))
+    $('bookmark-add').addEventListener('click', addBookmark)
+    $('start-over').addEventListener('click', () => { $('welcome-back').hidden = true; view.goToTextStart?.() ?? view.goTo(0) })
+    $('welcome-close').addEventListener('click', () => { $('welcome-back').hidden = true })
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushSave() })
+    window.addEventListener('pagehide', flushSave)
+    navigator.serviceWorker?.addEventListener('message', event => {
+        if (event.data?.type === 'purged' && event.data.bookId === config.bookId && $('reader').dataset.state !== 'ended')
+            showStatus(S.loanEnded, 'warn')
+    })
+}
+
+async function startOffline() {
+    offline.purgeOnLogout()
+    if (config.isLoan) await offline.register(config.swUrl, config.swScope)
+    if (navigator.onLine) offline.syncWithLoans(config.loansUrl)
+}
+
+bindChrome()
+bindPanels()
+bindSettings()
+applySettings()
+renewAccess()
+startOffline()
+loadBookmarks()
+window.bibblixReader = { get view() { return view }, get readAloud() { return readAloud }, flushSave, config }
+open().catch(error => {
+    console.error(error)
+    showStatus(S.loadFailed, 'warn')
+})
