@@ -17,12 +17,26 @@ def log_in(context, live_server, patron) -> None:
 
 def open_reader(page, book_id: int) -> None:
     page.goto(f"/read/{book_id}/")
-    page.wait_for_selector("html[data-reader-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-reader-ready='true']", state="attached", timeout=15_000)
 
 
 def fraction(page) -> float:
-    return float(page.evaluate("document.documentElement.dataset.readerFraction || '0'"))
+    return float(page.evaluate("() => document.documentElement.dataset.readerFraction || '0'"))
 
 
 def location(page) -> str:
-    return page.evaluate("window.bibblixReader.view.lastLocation.cfi")
+    return page.evaluate("() => window.bibblixReader.view.lastLocation.cfi")
+
+
+def wait_until(page, predicate: str, arg=None, timeout: float = 10_000) -> None:
+    """Wait for a JavaScript arrow function to return true (a function, never a string to
+    evaluate: the reader's CSP forbids eval, and Playwright honours it)."""
+    page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=100)
+
+
+def wait_past(page, value: float) -> None:
+    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) > v", value)
+
+
+def wait_before(page, value: float) -> None:
+    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) < v", value)

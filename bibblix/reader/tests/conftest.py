@@ -26,15 +26,27 @@ def epub_with_script() -> bytes:
     return out.getvalue()
 
 
+def long_epub(number: int = 3, title: str = "Den modiga draken i Ale", repeat: int = 6) -> bytes:
+    """The demo EPUB with each chapter `repeat` times longer, so a tablet has pages to turn."""
+    source = zipfile.ZipFile(io.BytesIO(make_epub(number, title, "Omar Lind")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith(".xhtml") and b"<p>" in data:
+                start, end = data.index(b"<p>"), data.rindex(b"</p>") + 4
+                data = data[:start] + data[start:end] * repeat + data[end:]
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 @pytest.fixture
 def make_book(db):
     from bibblix.catalogue.models import Book
 
     def make(title="Den modiga draken i Ale", *, data=None, number=3, **fields):
         book = Book.objects.create(title=title, language=fields.pop("language", "sv"), **fields)
-        book.epub.save(
-            f"book-{number}.epub", ContentFile(data or make_epub(number, title, "Omar Lind"))
-        )
+        book.epub.save(f"book-{number}.epub", ContentFile(data or long_epub(number, title)))
         return book
 
     return make
