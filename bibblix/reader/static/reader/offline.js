@@ -21,7 +21,7 @@ export async function register(url, scope) {
 // Send a message to the active worker and wait for its answer (or give up after a while).
 export async function tell(message, timeout = 3000) {
     const reg = await registration()
-    const worker = reg?.active ?? reg?.waiting ?? reg?.installing
+    const worker = reg?.active
     if (!worker) return null
     return new Promise(resolve => {
         const channel = new MessageChannel()
@@ -34,6 +34,7 @@ export async function tell(message, timeout = 3000) {
     })
 }
 
+export const keepBook = (bookId, epubUrl) => tell({ type: 'keep', bookId, epubUrl }, 30000)
 export const purgeBook = bookId => tell({ type: 'purge', bookId })
 export const purgeAll = () => tell({ type: 'purge-all' })
 export const listBooks = () => tell({ type: 'list' })

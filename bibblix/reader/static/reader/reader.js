@@ -456,8 +456,14 @@ function bindChrome() {
 
 async function startOffline() {
     offline.purgeOnLogout()
-    if (config.isLoan) await offline.register(config.swUrl, config.swScope)
-    if (navigator.onLine) offline.syncWithLoans(config.loansUrl)
+    if (!config.isLoan || $('reader').dataset.state === 'ended') return
+    if (navigator.onLine) await offline.syncWithLoans(config.loansUrl)
+    const reg = await offline.register(config.swUrl, config.swScope)
+    if (!reg || !navigator.onLine) return
+    await navigator.serviceWorker.ready
+    // Keep this book (and this page) on the device until the loan ends.
+    const result = await offline.keepBook(config.bookId, config.epubUrl)
+    if (result?.ok) document.documentElement.dataset.readerOffline = 'saved'
 }
 
 bindChrome()
@@ -465,10 +471,15 @@ bindPanels()
 bindSettings()
 applySettings()
 renewAccess()
-startOffline()
 loadBookmarks()
-window.bibblixReader = { get view() { return view }, get readAloud() { return readAloud }, flushSave, config }
-open().catch(error => {
+window.bibblixReader = {
+    get view() { return view },
+    get readAloud() { return readAloud },
+    flushSave,
+    config,
+    offlineBooks: () => offline.listBooks(),
+}
+open().then(startOffline).catch(error => {
     console.error(error)
     showStatus(S.loadFailed, 'warn')
 })

@@ -80,6 +80,7 @@ self.addEventListener('message', event => {
         const keep = new Set((data.bookIds || []).map(Number))
         for (const id of await offlineBooks()) if (!keep.has(id)) await purgeBook(id)
     })()
+    else if (data.type === 'keep') work = keepBook(data.bookId, data.epubUrl)
     else if (data.type === 'list') work = (async () => {
         await purgeExpired()
         const books = []
@@ -104,6 +105,15 @@ self.addEventListener('fetch', event => {
     else if (SHELL.includes(url.pathname))
         event.respondWith(caches.match(request).then(hit => hit || fetch(request)))
 })
+
+/* Save a book the page has open (the first visit is not yet controlled by this worker). */
+async function keepBook(id, epubUrl) {
+    const page = await fetch(pageKey(id), { credentials: 'same-origin', cache: 'no-store' })
+    if (page.ok && page.headers.get('X-Bibblix-Loan-Due'))
+        await (await caches.open(PAGES_CACHE)).put(pageKey(id), page)
+    const book = await bookFile(new Request(new URL(epubUrl, self.location).href), id)
+    return { ok: book.ok, bookId: Number(id) }
+}
 
 /* The book file: ask the server first (a 304 keeps the stored copy); use the stored copy only
  * when the network fails, and only while the loan lasts. */
