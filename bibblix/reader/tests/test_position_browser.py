@@ -11,11 +11,16 @@ import json
 import pytest
 from django.urls import Resolver404, resolve
 
-from conftest import PHONE
-
-from .browser_helpers import fraction, log_in, open_reader, wait_past, wait_until
+from .browser_helpers import fraction, log_in, open_reader, wait_past
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The second device: a phone like conftest's PHONE.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def progress_api_exists(book_id: int) -> bool:
