@@ -39,7 +39,9 @@ FAKE_SPEECH = """
 SELECTED = "() => window.bibblixReader.view.renderer.getContents()[0].doc.getSelection().toString()"
 
 
-def test_book_is_read_aloud_sentence_by_sentence_with_highlight(phone, live_server, loan, patron_ale):
+def test_book_is_read_aloud_sentence_by_sentence_with_highlight(
+    phone, live_server, loan, patron_ale
+):
     phone.context.add_init_script(FAKE_SPEECH)
     log_in(phone.context, live_server, patron_ale)
     open_reader(phone, loan.book_id)
@@ -53,7 +55,10 @@ def test_book_is_read_aloud_sentence_by_sentence_with_highlight(phone, live_serv
     # The sentence being read is highlighted in the page.
     wait_until(phone, f"() => ({SELECTED})().trim().length > 0")
     highlighted = phone.evaluate(SELECTED).strip()
-    assert any(highlighted and highlighted in item["text"] for item in phone.evaluate("() => window.__spoken"))
+    assert any(
+        highlighted and highlighted in item["text"]
+        for item in phone.evaluate("() => window.__spoken")
+    )
     assert phone.locator("#aloud-play").get_attribute("aria-pressed") == "true"
 
     phone.get_by_role("button", name="Spela / pausa").click()

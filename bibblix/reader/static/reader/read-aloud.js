@@ -40,6 +40,32 @@ export class ReadAloud extends EventTarget {
         this.#view = view
         this.#lang = lang
         this.#narration = Boolean(view.mediaOverlay)
+        if (this.#narration) this.#followNarration()
+    }
+
+    // foliate-js 1.0.1 marks the narrated element itself, but its lookup fails for the first
+    // section (`find(x => x.index = …)`), so we mark it here, for every section.
+    #followNarration() {
+        let last = null
+        const overlay = this.#view.mediaOverlay
+        const activeClass = this.#view.book.media?.activeClass || 'bibblix-narrating'
+        overlay.addEventListener('highlight', async ({ detail }) => {
+            const resolved = this.#view.resolveNavigation(detail.text)
+            if (!resolved) return
+            await this.#view.renderer.goTo(resolved)
+            const contents = this.#view.renderer.getContents()
+            const doc = (contents.find(x => x.index === resolved.index) ?? contents[0])?.doc
+            const el = doc ? resolved.anchor(doc) : null
+            if (!el?.classList) return
+            last?.classList.remove(activeClass, 'bibblix-narrating')
+            el.classList.add(activeClass, 'bibblix-narrating')
+            last = el
+            this.dispatchEvent(new CustomEvent('sentence', { detail: { text: el.textContent } }))
+        })
+        overlay.addEventListener('unhighlight', () => {
+            last?.classList.remove(activeClass, 'bibblix-narrating')
+            last = null
+        })
     }
 
     get state() { return this.#state }
