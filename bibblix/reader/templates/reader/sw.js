@@ -158,7 +158,9 @@ async function readerPage(request, id) {
         } else if (meta) await purgeBook(id)
         return offlinePage()
     }
-    if (response.type === 'opaqueredirect' || response.redirected || response.status >= 400) {
+    // A redirect or a refusal means no loan any more; a server error (5xx) proves nothing.
+    if (response.type === 'opaqueredirect' || response.redirected
+        || [401, 403, 404, 410].includes(response.status)) {
         await purgeBook(id)
     } else if (response.ok && response.headers.get('X-Bibblix-Loan-Due')) {
         await (await caches.open(PAGES_CACHE)).put(pageKey(id), response.clone())
