@@ -69,7 +69,7 @@ function bookCSS() {
         : ''
     return `${font}
     html { color-scheme: ${settings.theme === 'dark' ? 'dark' : 'light'}; }
-    html, body { color: ${theme.fg} !important; background: ${theme.bg} !important; }
+    html, body { color: ${theme.fg} !important; background: transparent !important; }
     html { font-size: ${settings.fontSize}% !important; }
     p, li, blockquote, dd { line-height: ${settings.spacing} !important; }
     a:link, a:visited { color: ${theme.link} !important; }
