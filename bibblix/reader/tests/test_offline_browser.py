@@ -71,3 +71,32 @@ def test_logging_out_removes_offline_books(phone, live_server, loan, patron_ale)
     assert phone.evaluate(OFFLINE_BOOKS) == []
     phone.context.set_offline(True)
     assert phone.goto(f"/read/{loan.book_id}/").status == 503
+
+
+def test_book_is_removed_when_the_loans_list_no_longer_has_it(phone, live_server, loan, patron_ale):
+    open_and_save_offline(phone, live_server, patron_ale, loan.book_id)
+    listed = [{"id": loan.pk, "book": loan.book_id, "title": "x", "days_left": 27}]
+    phone.context.route("**/api/v1/loans", lambda route: route.fulfill(status=200, json=listed))
+    phone.evaluate("() => window.bibblixReader.syncLoans()")
+    assert phone.evaluate(OFFLINE_BOOKS) == [f"/read/{loan.book_id}/offline-meta"]
+    phone.context.unroute("**/api/v1/loans")
+    phone.context.route("**/api/v1/loans", lambda route: route.fulfill(status=200, json=[]))
+    phone.evaluate("() => window.bibblixReader.syncLoans()")
+    assert phone.evaluate(OFFLINE_BOOKS) == []
+
+
+def test_offline_copy_is_not_used_after_the_due_date(phone, live_server, loan, patron_ale):
+    open_and_save_offline(phone, live_server, patron_ale, loan.book_id)
+    # The device's clock passes the due date: rewrite the stored due date instead of waiting.
+    phone.evaluate(
+        """async id => {
+            const cache = await caches.open('bibblix-books-meta')
+            const key = `/read/${id}/offline-meta`
+            const meta = await (await cache.match(key)).json()
+            await cache.put(key, new Response(JSON.stringify({ ...meta, dueAt: '2020-01-01T00:00:00Z' })))
+        }""",
+        loan.book_id,
+    )
+    phone.context.set_offline(True)
+    assert phone.goto(f"/read/{loan.book_id}/").status == 503
+    assert phone.evaluate(OFFLINE_BOOKS) == []

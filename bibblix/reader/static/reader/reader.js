@@ -478,6 +478,7 @@ window.bibblixReader = {
     flushSave,
     config,
     offlineBooks: () => offline.listBooks(),
+    syncLoans: () => offline.syncWithLoans(config.loansUrl),
 }
 open().then(startOffline).catch(error => {
     console.error(error)
