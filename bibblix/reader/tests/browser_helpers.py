@@ -40,3 +40,20 @@ def wait_past(page, value: float) -> None:
 
 def wait_before(page, value: float) -> None:
     wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) < v", value)
+
+
+SHOWS_LOCATOR = """cfi => {
+    const view = window.bibblixReader.view
+    const { index, anchor } = view.resolveNavigation(cfi)
+    const shown = view.renderer.getContents()[0]
+    if (shown.index !== index) return false
+    const target = anchor(shown.doc)
+    const start = target.startContainer ? target : shown.doc.createRange()
+    if (!target.startContainer) start.selectNode(target)
+    return view.lastLocation.range.isPointInRange(start.startContainer, start.startOffset)
+}"""
+
+
+def shows_locator(page, cfi: str) -> bool:
+    """Whether the page on screen contains the start of `cfi` (layouts may differ a little)."""
+    return page.evaluate(SHOWS_LOCATOR, cfi)

@@ -202,12 +202,13 @@ function queueSave() {
 function flushSave() {
     clearTimeout(saveTimer)
     if (!pendingSave || !config.isLoan) return
-    const { locator, percentage } = pendingSave
+    const { locator, percentage, updated_at } = pendingSave
     pendingSave = null
-    // keepalive lets the request finish when the page is being hidden or closed.
+    // keepalive lets the request finish when the page is being hidden or closed; updated_at
+    // (when the child was there) lets the server ignore a late write from an older session.
     api(config.progressUrl, {
         method: 'PUT',
-        body: JSON.stringify({ locator, percentage }),
+        body: JSON.stringify({ locator, percentage, updated_at }),
         keepalive: true,
     }).catch(() => { /* offline: the local copy stays, the next save sends it */ })
 }
