@@ -49,3 +49,14 @@ def test_shelf_lists_the_childs_loans(child, loan):
     html = child.get("/read/").content.decode()
     assert loan.book.title in html
     assert f"/read/{loan.book_id}/" in html
+
+
+def test_every_reader_module_is_in_the_offline_shell(client):
+    from pathlib import Path
+
+    body = client.get("/read/sw.js").content.decode()
+    shell = set(json.loads(re.search(r"const SHELL = (\[.*?\])", body)[1]))
+    static = Path(__file__).resolve().parent.parent / "static" / "reader"
+    modules = {f"/static/reader/{p.name}" for p in static.glob("*.js")}
+    # logout-purge.js is for pages outside the reader; it is not needed to read offline.
+    assert modules - shell == {"/static/reader/logout-purge.js"}

@@ -4,27 +4,15 @@
 import { makeBook } from '../vendor/foliate-js/view.js'
 import { ReadAloud } from './read-aloud.js'
 import * as offline from './offline.js'
+import { bindPanels, buildToc, closePanels } from './panels.js'
+import { Position } from './position.js'
+import { bookCSS, saveSettings, settings } from './settings.js'
 
 const config = JSON.parse(document.getElementById('reader-config').textContent)
 const S = config.strings
 const $ = id => document.getElementById(id)
-const SETTINGS_KEY = 'bibblix:reader-settings'
-const POSITION_KEY = `bibblix:position:${config.bookId}`
-const SAVE_DELAY = 2000
-const THEMES = {
-    light: { fg: '#1b1b1f', bg: '#fffdf7', link: '#1f5fa8' },
-    sepia: { fg: '#3b2f1e', bg: '#f4ecd8', link: '#6a3d00' },
-    dark: { fg: '#f2f2f2', bg: '#121417', link: '#9cc7ff' },
-}
-
-const settings = Object.assign(
-    { fontSize: 100, dyslexic: false, spacing: 1.5, theme: 'light', zoom: 'fit-page' },
-    JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}'))
-
 let view = null
 let readAloud = null
-let saveTimer = null
-let pendingSave = null
 let firstPage = true
 
 // --- helpers --------------------------------------------------------------------------------
@@ -46,6 +34,14 @@ function showStatus(text, kind = 'info') {
     box.hidden = !text
 }
 
+const position = new Position({
+    url: config.progressUrl,
+    enabled: config.isLoan,
+    key: `bibblix:position:${config.bookId}`,
+    api: (url, options) => api(url, options),
+})
+const flushSave = () => position.flush()
+
 function api(url, options = {}) {
     return fetch(url, {
         credentials: 'same-origin',
@@ -61,24 +57,8 @@ function api(url, options = {}) {
 
 // --- styles ---------------------------------------------------------------------------------
 
-function bookCSS() {
-    const theme = THEMES[settings.theme] ?? THEMES.light
-    const font = settings.dyslexic
-        ? `@import url("${new URL(config.fontCss, location.href)}");
-           html, body, p, li, blockquote, dd, div, span { font-family: "OpenDyslexic", sans-serif !important; }`
-        : ''
-    return `${font}
-    html { color-scheme: ${settings.theme === 'dark' ? 'dark' : 'light'}; }
-    html, body { color: ${theme.fg} !important; background: transparent !important; }
-    html { font-size: ${settings.fontSize}% !important; }
-    p, li, blockquote, dd { line-height: ${settings.spacing} !important; }
-    a:link, a:visited { color: ${theme.link} !important; }
-    .bibblix-narrating, .-epub-media-overlay-active { background: #ffe97a !important; color: #1b1b1f !important; }
-    ::selection { background: #ffe97a; color: #1b1b1f; }`
-}
-
 function applySettings() {
-    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings))
+    saveSettings()
     document.documentElement.dataset.readerTheme = settings.theme
     $('reader').dataset.theme = settings.theme
     $('font-size-value').textContent = `${settings.fontSize} %`
@@ -89,7 +69,7 @@ function applySettings() {
         input.checked = input.value === settings.theme
     if (!view?.renderer) return
     if (view.isFixedLayout) view.renderer.setAttribute('zoom', settings.zoom)
-    else view.renderer.setStyles?.(bookCSS())
+    else view.renderer.setStyles?.(bookCSS(config.fontCss))
 }
 
 function bindSettings() {
@@ -121,96 +101,6 @@ function currentScale() {
     const frame = view?.renderer?.shadowRoot?.querySelector('iframe')
     const match = frame?.style.transform?.match(/scale\(([\d.]+)\)/)
     return match ? Number(match[1]) : 1
-}
-
-// --- panels ---------------------------------------------------------------------------------
-
-function bindPanels() {
-    for (const button of document.querySelectorAll('[data-panel]')) {
-        const panel = $(button.dataset.panel)
-        button.addEventListener('click', () => {
-            const open = panel.hidden
-            for (const other of document.querySelectorAll('.reader-panel')) other.hidden = true
-            for (const b of document.querySelectorAll('[data-panel]')) b.setAttribute('aria-expanded', 'false')
-            panel.hidden = !open
-            button.setAttribute('aria-expanded', String(open))
-            if (open) panel.querySelector('button, input, select, a')?.focus()
-        })
-    }
-    for (const close of document.querySelectorAll('.panel-close'))
-        close.addEventListener('click', () => closePanels(true))
-    document.addEventListener('keydown', e => { if (e.key === 'Escape') closePanels(true) })
-}
-
-function closePanels(returnFocus = false) {
-    for (const panel of document.querySelectorAll('.reader-panel')) {
-        if (panel.hidden) continue
-        panel.hidden = true
-        const button = document.querySelector(`[data-panel="${panel.id}"]`)
-        button?.setAttribute('aria-expanded', 'false')
-        if (returnFocus) button?.focus()
-    }
-}
-
-function buildToc(items, list) {
-    for (const item of items ?? []) {
-        const li = document.createElement('li')
-        const button = document.createElement('button')
-        button.type = 'button'
-        button.className = 'toc-link'
-        button.textContent = item.label?.trim() || S.chapter
-        button.addEventListener('click', () => { view.goTo(item.href); closePanels() })
-        li.append(button)
-        if (item.subitems?.length) {
-            const sub = document.createElement('ol')
-            buildToc(item.subitems, sub)
-            li.append(sub)
-        }
-        list.append(li)
-    }
-}
-
-// --- position: server first, this device as fallback ----------------------------------------
-
-async function loadPosition() {
-    const local = JSON.parse(localStorage.getItem(POSITION_KEY) || 'null')
-    if (!config.isLoan) return local
-    try {
-        const response = await api(config.progressUrl)
-        if (response.ok) {
-            const remote = await response.json()
-            if (remote?.locator && (!local || !local.updated_at
-                || Date.parse(remote.updated_at) >= Date.parse(local.updated_at))) return remote
-        }
-    } catch { /* offline: this device's copy will do */ }
-    return local
-}
-
-function queueSave() {
-    const location = view?.lastLocation
-    if (!location?.cfi) return
-    pendingSave = {
-        locator: location.cfi,
-        percentage: Math.round((location.fraction ?? 0) * 10000) / 10000,
-        updated_at: new Date().toISOString(),
-    }
-    localStorage.setItem(POSITION_KEY, JSON.stringify(pendingSave))
-    clearTimeout(saveTimer)
-    saveTimer = setTimeout(flushSave, SAVE_DELAY)
-}
-
-function flushSave() {
-    clearTimeout(saveTimer)
-    if (!pendingSave || !config.isLoan) return
-    const { locator, percentage, updated_at } = pendingSave
-    pendingSave = null
-    // keepalive lets the request finish when the page is being hidden or closed; updated_at
-    // (when the child was there) lets the server ignore a late write from an older session.
-    api(config.progressUrl, {
-        method: 'PUT',
-        body: JSON.stringify({ locator, percentage, updated_at }),
-        keepalive: true,
-    }).catch(() => { /* offline: the local copy stays, the next save sends it */ })
 }
 
 // --- bookmarks ------------------------------------------------------------------------------
@@ -338,7 +228,7 @@ function onRelocate({ detail }) {
     document.documentElement.dataset.readerFraction = String(fraction)
     if (firstPage) firstPage = false
     else announce(label)
-    queueSave()
+    position.queue(view.lastLocation)
 }
 
 // --- loans and protection -------------------------------------------------------------------
@@ -399,12 +289,12 @@ async function open() {
     }
     $('reader').dataset.layout = view.isFixedLayout ? 'fixed' : 'reflowable'
     applySettings()
-    buildToc(book.toc, $('toc-list'))
-    const position = await loadPosition()
-    await view.init({ lastLocation: position?.locator })
+    buildToc(book.toc, $('toc-list'), href => view.goTo(href), S.chapter)
+    const saved = await position.load()
+    await view.init({ lastLocation: saved?.locator })
     await markFirstPage()
     showStatus(navigator.onLine ? '' : S.offline)
-    if (position?.locator) $('welcome-back').hidden = false
+    if (saved?.locator) $('welcome-back').hidden = false
     setupReadAloud()
 }
 
