@@ -1,0 +1,1 @@
+// Stands in for construct-style-sheets-polyfill: the browsers Bibblix supports have constructable style sheets.

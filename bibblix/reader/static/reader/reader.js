@@ -1,0 +1,377 @@
+// The Bibblix reader: foliate-js (<foliate-view>) opens the borrowed EPUB; this module adds the
+// child-friendly chrome: page turning, settings, contents, progress, bookmarks, read-aloud,
+// saving the reading position to the server, and the offline copy.
+import { makeBook } from '../vendor/foliate-js/view.js'
+import { ReadAloud } from './read-aloud.js'
+import * as offline from './offline.js'
+import { bindPanels, buildToc, closePanels } from './panels.js'
+import { Position } from './position.js'
+import { bookCSS, saveSettings, settings } from './settings.js'
+
+const config = JSON.parse(document.getElementById('reader-config').textContent)
+const S = config.strings
+const $ = id => document.getElementById(id)
+let view = null
+let readAloud = null
+let firstPage = true
+
+// --- helpers --------------------------------------------------------------------------------
+
+const format = (template, values) =>
+    template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? '')
+
+function announce(text) {
+    // A polite live region: screen readers hear page changes without being interrupted.
+    const region = $('announcer')
+    region.textContent = ''
+    requestAnimationFrame(() => { region.textContent = text })
+}
+
+function showStatus(text, kind = 'info') {
+    const box = $('reader-status')
+    box.textContent = text
+    box.dataset.kind = kind
+    box.hidden = !text
+}
+
+const position = new Position({
+    url: config.progressUrl,
+    enabled: config.isLoan,
+    key: `bibblix:position:${config.bookId}`,
+    api: (url, options) => api(url, options),
+})
+const flushSave = () => position.flush()
+
+function api(url, options = {}) {
+    return fetch(url, {
+        credentials: 'same-origin',
+        ...options,
+        headers: {
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+            'X-CSRFToken': config.csrfToken,
+            ...(options.headers || {}),
+        },
+    })
+}
+
+// --- styles ---------------------------------------------------------------------------------
+
+function applySettings() {
+    saveSettings()
+    document.documentElement.dataset.readerTheme = settings.theme
+    $('reader').dataset.theme = settings.theme
+    $('font-size-value').textContent = `${settings.fontSize} %`
+    $('dyslexic-font').checked = settings.dyslexic
+    for (const input of document.querySelectorAll('input[name="spacing"]'))
+        input.checked = Number(input.value) === settings.spacing
+    for (const input of document.querySelectorAll('input[name="theme"]'))
+        input.checked = input.value === settings.theme
+    if (!view?.renderer) return
+    if (view.isFixedLayout) view.renderer.setAttribute('zoom', settings.zoom)
+    else view.renderer.setStyles?.(bookCSS(config.fontCss))
+}
+
+function bindSettings() {
+    const size = delta => () => {
+        settings.fontSize = Math.min(250, Math.max(75, settings.fontSize + delta))
+        applySettings()
+    }
+    $('font-smaller').addEventListener('click', size(-25))
+    $('font-bigger').addEventListener('click', size(25))
+    $('dyslexic-font').addEventListener('change', e => {
+        settings.dyslexic = e.target.checked
+        applySettings()
+    })
+    for (const input of document.querySelectorAll('input[name="spacing"]'))
+        input.addEventListener('change', () => { settings.spacing = Number(input.value); applySettings() })
+    for (const input of document.querySelectorAll('input[name="theme"]'))
+        input.addEventListener('change', () => { settings.theme = input.value; applySettings() })
+    const zoom = value => () => { settings.zoom = value; applySettings() }
+    $('zoom-fit')?.addEventListener('click', zoom('fit-page'))
+    $('zoom-width')?.addEventListener('click', zoom('fit-width'))
+    $('zoom-in')?.addEventListener('click', () => {
+        const current = typeof settings.zoom === 'number' ? settings.zoom : currentScale()
+        settings.zoom = Math.min(4, current * 1.25)
+        applySettings()
+    })
+}
+
+function currentScale() {
+    const frame = view?.renderer?.shadowRoot?.querySelector('iframe')
+    const match = frame?.style.transform?.match(/scale\(([\d.]+)\)/)
+    return match ? Number(match[1]) : 1
+}
+
+// --- bookmarks ------------------------------------------------------------------------------
+
+async function loadBookmarks() {
+    if (!config.isLoan) return
+    try {
+        const response = await api(`${config.bookmarksUrl}?book=${config.bookId}`)
+        if (!response.ok) return
+        const data = await response.json()
+        renderBookmarks(Array.isArray(data) ? data : (data.items ?? []))
+    } catch { /* offline */ }
+}
+
+function renderBookmarks(items) {
+    const list = $('bookmark-list')
+    list.replaceChildren()
+    for (const mark of items) {
+        const li = document.createElement('li')
+        const go = document.createElement('button')
+        go.type = 'button'
+        go.className = 'toc-link'
+        go.textContent = mark.label || S.chapter
+        go.addEventListener('click', () => { view.goTo(mark.locator); closePanels() })
+        li.append(go)
+        list.append(li)
+    }
+    $('bookmarks-heading').hidden = !items.length
+}
+
+async function addBookmark() {
+    const location = view?.lastLocation
+    if (!location?.cfi) return
+    const label = `${location.tocItem?.label?.trim() || S.chapter} · ${Math.round((location.fraction ?? 0) * 100)} %`
+    try {
+        const response = await api(config.bookmarksUrl, {
+            method: 'POST',
+            body: JSON.stringify({ book: config.bookId, locator: location.cfi, label }),
+        })
+        if (response.ok) {
+            announce(S.bookmarkAdded)
+            showStatus(S.bookmarkAdded)
+            loadBookmarks()
+        }
+    } catch { /* offline */ }
+}
+
+// --- page turning ---------------------------------------------------------------------------
+
+// Page turns run one after the other: a quick second tap waits for the first turn instead of
+// being lost while the page is still moving.
+let turning = Promise.resolve()
+let pendingTurns = 0
+
+function turn(direction) {
+    if (!view || pendingTurns > 1) return
+    pendingTurns++
+    document.documentElement.dataset.readerTurning = 'true'
+    turning = turning
+        // Some turns (into a new chapter) settle late; never let one hold up the next tap.
+        .then(() => Promise.race([
+            direction < 0 ? view.goLeft() : view.goRight(),
+            new Promise(resolve => setTimeout(resolve, 700)),
+        ]))
+        .catch(error => console.error(error))
+        .finally(() => {
+            if (--pendingTurns === 0) delete document.documentElement.dataset.readerTurning
+        })
+}
+
+function onKey(event) {
+    if (event.target.closest?.('input, select, textarea, .reader-panel')) return
+    const key = event.key
+    if (key === 'ArrowLeft' || key === 'PageUp') { event.preventDefault(); turn(-1) }
+    else if (key === 'ArrowRight' || key === 'PageDown' || key === ' ') { event.preventDefault(); turn(1) }
+}
+
+// Tap zones: the outer fifths of the page turn it, the middle is for reading.
+function tapAt(x) {
+    const stage = $('book-stage').getBoundingClientRect()
+    if (x - stage.left < stage.width * 0.2) turn(-1)
+    else if (x - stage.left > stage.width * 0.8) turn(1)
+}
+
+function onBookLoad({ detail: { doc } }) {
+    doc.addEventListener('keydown', onKey)
+    doc.addEventListener('click', event => {
+        if (event.target.closest('a[href]') || !doc.getSelection()?.isCollapsed) return
+        // The paginator's iframe is as wide as the whole chapter and scrolls: place the tap
+        // on the screen through the frame's own position.
+        const frame = doc.defaultView.frameElement?.getBoundingClientRect()
+        tapAt((frame?.left ?? 0) + event.clientX)
+    })
+    if (view.isFixedLayout) enablePinch(doc)
+}
+
+// Pinch-zoom on picture books: two fingers change the fixed-layout renderer's zoom.
+function enablePinch(doc) {
+    let start = null
+    const distance = t => Math.hypot(t[0].clientX - t[1].clientX, t[0].clientY - t[1].clientY)
+    doc.addEventListener('touchstart', e => {
+        if (e.touches.length === 2) start = { d: distance(e.touches), scale: currentScale() }
+    }, { passive: true })
+    doc.addEventListener('touchmove', e => {
+        if (!start || e.touches.length !== 2) return
+        settings.zoom = Math.min(4, Math.max(0.25, start.scale * distance(e.touches) / start.d))
+        view.renderer.setAttribute('zoom', settings.zoom)
+    }, { passive: true })
+    doc.addEventListener('touchend', () => {
+        if (start) applySettings()
+        start = null
+    })
+}
+
+function onRelocate({ detail }) {
+    const fraction = detail.fraction ?? 0
+    const percent = Math.round(fraction * 100)
+    $('progress').value = String(fraction)
+    const section = view.isFixedLayout
+        ? format(S.page, { current: (detail.section?.current ?? 0) + 1, total: detail.section?.total ?? '' })
+        : (detail.tocItem?.label?.trim() || '')
+    const label = `${format(S.percent, { percent: `${percent} %` })}${section ? ` · ${section}` : ''}`
+    $('progress-label').textContent = label
+    $('progress').setAttribute('aria-valuetext', label)
+    document.documentElement.dataset.readerFraction = String(fraction)
+    if (firstPage) firstPage = false
+    else announce(label)
+    position.queue(view.lastLocation)
+}
+
+// --- loans and protection -------------------------------------------------------------------
+
+async function loanEnded() {
+    readAloud?.stop()
+    flushSave()
+    view?.close()
+    view?.remove()
+    $('reader').dataset.state = 'ended'
+    showStatus(S.loanEnded, 'warn')
+    await offline.purgeBook(config.bookId)
+}
+
+function renewAccess() {
+    // Fresh signed URLs every few minutes; a 410 means the loan ended while the book was open.
+    setInterval(async () => {
+        try {
+            const response = await fetch(config.accessUrl, { credentials: 'same-origin' })
+            if (response.status === 410) return loanEnded()
+            if (response.ok) config.epubUrl = (await response.json()).epub
+        } catch { /* offline: keep reading the saved copy */ }
+    }, config.renewSeconds * 1000)
+}
+
+async function fetchBook() {
+    const response = await fetch(config.epubUrl, { credentials: 'same-origin' })
+    if (response.status === 403 || response.status === 410) {
+        await loanEnded()
+        return null
+    }
+    if (!response.ok) throw new Error(`${response.status}`)
+    return new File([await response.blob()], 'book.epub', { type: 'application/epub+zip' })
+}
+
+// --- start ----------------------------------------------------------------------------------
+
+async function open() {
+    showStatus(S.loading)
+    const file = await fetchBook()
+    if (!file) return
+    const book = await makeBook(file)
+    // Librarians mark picture books as fixed layout; show those page by page even when the
+    // EPUB declares the layout only on single spine items.
+    if (config.layout === 'fixed' && book.rendition) book.rendition.layout = 'pre-paginated'
+    if (book.media) book.media.activeClass ||= 'bibblix-narrating'
+    view = document.createElement('foliate-view')
+    view.id = 'book'
+    view.setAttribute('lang', config.language)
+    $('book-stage').append(view)
+    view.addEventListener('load', onBookLoad)
+    view.addEventListener('relocate', onRelocate)
+    await view.open(book)
+    if (!view.isFixedLayout) {
+        view.renderer.setAttribute('max-column-count', '2')
+        view.renderer.setAttribute('margin', '32px')
+        view.renderer.setAttribute('gap', '6%')
+    }
+    $('reader').dataset.layout = view.isFixedLayout ? 'fixed' : 'reflowable'
+    applySettings()
+    buildToc(book.toc, $('toc-list'), href => view.goTo(href), S.chapter)
+    const saved = await position.load()
+    await view.init({ lastLocation: saved?.locator })
+    await markFirstPage()
+    showStatus(navigator.onLine ? '' : S.offline)
+    if (saved?.locator) $('welcome-back').hidden = false
+    setupReadAloud()
+}
+
+// The benchmark and the browser tests wait for this mark: the first page is laid out (fonts
+// loaded) and painted, so it can be read and turned.
+async function markFirstPage() {
+    const doc = view.renderer.getContents()[0]?.doc
+    await doc?.fonts?.ready
+    await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+    performance.mark('bibblix:first-page')
+    document.documentElement.dataset.readerReady = 'true'
+    window.dispatchEvent(new CustomEvent('bibblix:first-page'))
+}
+
+function setupReadAloud() {
+    if (!view.mediaOverlay && !ReadAloud.available) {
+        $('aloud-play').disabled = true
+        $('aloud-hint').textContent = S.noVoices
+        return
+    }
+    readAloud = new ReadAloud(view, config.language)
+    $('aloud-source').textContent = readAloud.usesNarration ? $('aloud-source').dataset.narration : $('aloud-source').dataset.speech
+    readAloud.addEventListener('state', ({ detail }) => {
+        $('aloud-play').setAttribute('aria-pressed', String(detail === 'playing'))
+        $('aloud-play').dataset.state = detail
+        $('reader').dataset.aloud = detail
+    })
+    $('aloud-play').addEventListener('click', () =>
+        readAloud.state === 'playing' ? readAloud.pause() : readAloud.play())
+    $('aloud-stop').addEventListener('click', () => readAloud.stop())
+    $('aloud-rate').addEventListener('change', e => readAloud.setRate(Number(e.target.value)))
+}
+
+function bindChrome() {
+    $('book-stage').addEventListener('click', event => tapAt(event.clientX))
+    $('prev-page').addEventListener('click', () => turn(-1))
+    $('next-page').addEventListener('click', () => turn(1))
+    $('progress').addEventListener('change', e => view?.goToFraction(Number(e.target.value)))
+    $('bookmark-add').addEventListener('click', addBookmark)
+    $('start-over').addEventListener('click', () => { $('welcome-back').hidden = true; view.goToTextStart?.() ?? view.goTo(0) })
+    $('welcome-close').addEventListener('click', () => { $('welcome-back').hidden = true })
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushSave() })
+    window.addEventListener('pagehide', flushSave)
+    navigator.serviceWorker?.addEventListener('message', event => {
+        if (event.data?.type === 'purged' && event.data.bookId === config.bookId && $('reader').dataset.state !== 'ended')
+            showStatus(S.loanEnded, 'warn')
+    })
+}
+
+async function startOffline() {
+    offline.purgeOnLogout()
+    if (!config.isLoan || $('reader').dataset.state === 'ended') return
+    if (navigator.onLine) await offline.syncWithLoans(config.loansUrl)
+    const reg = await offline.register(config.swUrl, config.swScope)
+    if (!reg || !navigator.onLine) return
+    await navigator.serviceWorker.ready
+    // Keep this book (and this page) on the device until the loan ends.
+    const result = await offline.keepBook(config.bookId, config.epubUrl)
+    if (result?.ok) document.documentElement.dataset.readerOffline = 'saved'
+}
+
+bindChrome()
+bindPanels()
+bindSettings()
+applySettings()
+renewAccess()
+loadBookmarks()
+window.bibblixReader = {
+    get view() { return view },
+    get readAloud() { return readAloud },
+    flushSave,
+    config,
+    offlineBooks: () => offline.listBooks(),
+    syncLoans: () => offline.syncWithLoans(config.loansUrl),
+}
+open().then(startOffline).catch(error => {
+    console.error(error)
+    showStatus(S.loadFailed, 'warn')
+})

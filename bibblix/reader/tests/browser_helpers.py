@@ -1,0 +1,59 @@
+"""Helpers for the reader's browser tests (not a test module)."""
+
+from bibblix.patrons.services import SESSION_KEY
+
+
+def log_in(context, live_server, patron) -> None:
+    """Give a browser context the session cookie of `patron` (as if the child had logged in)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(patron.public_id)
+    session.create()
+    context.add_cookies(
+        [{"name": "sessionid", "value": session.session_key, "url": live_server.url}]
+    )
+
+
+def open_reader(page, book_id: int) -> None:
+    page.goto(f"/read/{book_id}/")
+    page.wait_for_selector("html[data-reader-ready='true']", state="attached", timeout=15_000)
+
+
+def fraction(page) -> float:
+    return float(page.evaluate("() => document.documentElement.dataset.readerFraction || '0'"))
+
+
+def location(page) -> str:
+    return page.evaluate("() => window.bibblixReader.view.lastLocation.cfi")
+
+
+def wait_until(page, predicate: str, arg=None, timeout: float = 10_000) -> None:
+    """Wait for a JavaScript arrow function to return true (a function, never a string to
+    evaluate: the reader's CSP forbids eval, and Playwright honours it)."""
+    page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=100)
+
+
+def wait_past(page, value: float) -> None:
+    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) > v", value)
+
+
+def wait_before(page, value: float) -> None:
+    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) < v", value)
+
+
+SHOWS_LOCATOR = """cfi => {
+    const view = window.bibblixReader.view
+    const { index, anchor } = view.resolveNavigation(cfi)
+    const shown = view.renderer.getContents()[0]
+    if (shown.index !== index) return false
+    const target = anchor(shown.doc)
+    const start = target.startContainer ? target : shown.doc.createRange()
+    if (!target.startContainer) start.selectNode(target)
+    return view.lastLocation.range.isPointInRange(start.startContainer, start.startOffset)
+}"""
+
+
+def shows_locator(page, cfi: str) -> bool:
+    """Whether the page on screen contains the start of `cfi` (layouts may differ a little)."""
+    return page.evaluate(SHOWS_LOCATOR, cfi)

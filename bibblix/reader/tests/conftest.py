@@ -1,0 +1,84 @@
+"""Builders for the reader's tests: books with stored EPUBs and loans made directly."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from bibblix.catalogue.generated import make_epub
+
+BOOK_SCRIPT = '<script>window.parent.bookScriptRan = true; document.title = "hacked"</script>'
+
+
+def epub_with_script() -> bytes:
+    """The demo EPUB with an inline script in its first chapter (it must never run)."""
+    source = zipfile.ZipFile(io.BytesIO(make_epub(7, "Skriptboken", "Alva Berg")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("chapter-1.xhtml"):
+                data = data.replace(b"<h1>", BOOK_SCRIPT.encode() + b"<h1>", 1)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def long_epub(number: int = 3, title: str = "Den modiga draken i Ale", repeat: int = 6) -> bytes:
+    """The demo EPUB with each chapter `repeat` times longer, so a tablet has pages to turn."""
+    source = zipfile.ZipFile(io.BytesIO(make_epub(number, title, "Omar Lind")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith(".xhtml") and b"<p>" in data:
+                start, end = data.index(b"<p>"), data.rindex(b"</p>") + 4
+                data = data[:start] + data[start:end] * repeat + data[end:]
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_book(db):
+    from bibblix.catalogue.models import Book
+
+    def make(title="Den modiga draken i Ale", *, data=None, number=3, **fields):
+        book = Book.objects.create(title=title, language=fields.pop("language", "sv"), **fields)
+        book.epub.save(f"book-{number}.epub", ContentFile(data or long_epub(number, title)))
+        return book
+
+    return make
+
+
+@pytest.fixture
+def book(make_book):
+    return make_book()
+
+
+@pytest.fixture
+def make_loan(db):
+    from bibblix.lending.models import Loan
+
+    def make(patron, book, *, days=28, borrowed_at=None):
+        start = borrowed_at or timezone.now() - datetime.timedelta(hours=1)
+        return Loan.objects.create(
+            patron=patron,
+            book=book,
+            borrowed_at=start,
+            due_at=start + datetime.timedelta(days=days),
+        )
+
+    return make
+
+
+@pytest.fixture
+def loan(make_loan, patron_ale, book):
+    return make_loan(patron_ale, book)
+
+
+def return_loan(loan) -> None:
+    """End a loan the way lending does: mark it returned now."""
+    loan.returned_at = timezone.now()
+    loan.save(update_fields=["returned_at"])

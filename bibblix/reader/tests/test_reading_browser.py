@@ -1,0 +1,107 @@
+"""A child opens a borrowed book on a phone or a tablet, turns pages and changes the text."""
+
+import pytest
+
+from .browser_helpers import fraction, log_in, open_reader, wait_before, wait_past, wait_until
+from .conftest import epub_with_script
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(params=["phone", "tablet"])
+def device(request):
+    return request.getfixturevalue(request.param)
+
+
+def test_child_turns_pages_with_buttons_keys_taps_and_swipes(device, live_server, loan, patron_ale):
+    log_in(device.context, live_server, patron_ale)
+    open_reader(device, loan.book_id)
+    start = fraction(device)
+
+    device.get_by_role("button", name="Nästa sida").click()
+    wait_past(device, start)
+    after_button = fraction(device)
+
+    device.keyboard.press("ArrowRight")
+    wait_past(device, after_button)
+    after_key = fraction(device)
+
+    # A tap on the right edge of the page turns forward.
+    box = device.locator("foliate-view").bounding_box()
+    device.touchscreen.tap(box["x"] + box["width"] - 10, box["y"] + box["height"] / 2)
+    wait_past(device, after_key)
+    after_tap = fraction(device)
+
+    device.keyboard.press("ArrowLeft")
+    wait_before(device, after_tap)
+    assert fraction(device) < after_tap
+
+
+def test_swipe_turns_the_page(phone, live_server, loan, patron_ale):
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    start = fraction(phone)
+    box = phone.locator("foliate-view").bounding_box()
+    y = box["y"] + box["height"] / 2
+    # Playwright has no swipe: send the touch events foliate-js's paginator listens to.
+    phone.evaluate(
+        """async ([x0, x1, y]) => {
+            const view = window.bibblixReader.view
+            const doc = view.renderer.getContents()[0].doc
+            const target = doc.body
+            const touch = x => new Touch({ identifier: 1, target, clientX: x, clientY: y, screenX: x, screenY: y })
+            const fire = (type, x) => target.dispatchEvent(new TouchEvent(type, {
+                touches: type === 'touchend' ? [] : [touch(x)],
+                changedTouches: [touch(x)], bubbles: true, cancelable: true }))
+            fire('touchstart', x0)
+            for (let i = 1; i <= 10; i++) {
+                await new Promise(r => setTimeout(r, 16))
+                fire('touchmove', x0 + (x1 - x0) * i / 10)
+            }
+            fire('touchend', x1)
+        }""",
+        [box["width"] * 0.8, box["width"] * 0.1, y - box["y"]],
+    )
+    wait_past(phone, start)
+
+
+def test_child_makes_the_text_bigger(device, live_server, loan, patron_ale):
+    log_in(device.context, live_server, patron_ale)
+    open_reader(device, loan.book_id)
+    size = "() => getComputedStyle(window.bibblixReader.view.renderer.getContents()[0].doc.documentElement).fontSize"
+    before = float(device.evaluate(size).removesuffix("px"))
+    device.get_by_role("button", name="Text och färger").click()
+    device.get_by_role("button", name="Större text").click()
+    device.get_by_role("button", name="Större text").click()
+    wait_until(device, f"b => parseFloat(({size})()) > b", before)
+    assert device.locator("#font-size-value").inner_text() == "150 %"
+    device.get_by_text("Dyslexivänligt typsnitt").click()
+    device.get_by_text("Mörkt").click()
+    family = "() => getComputedStyle(window.bibblixReader.view.renderer.getContents()[0].doc.querySelector('p')).fontFamily"
+    wait_until(device, f"() => ({family})().includes('OpenDyslexic')")
+    assert device.locator("#reader").get_attribute("data-theme") == "dark"
+
+
+def test_reader_chrome_has_contents_and_announces_pages(phone, live_server, loan, patron_ale):
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    phone.get_by_role("button", name="Innehåll").click()
+    phone.get_by_role("button", name="Kapitel 3").click()
+    wait_past(phone, 0.6)
+    assert phone.locator("#announcer").get_attribute("aria-live") == "polite"
+    wait_until(phone, "() => document.getElementById('announcer').textContent.includes('läst')")
+
+
+def test_scripts_inside_a_book_never_run(phone, live_server, make_book, make_loan, patron_ale):
+    book = make_book("Skriptboken", data=epub_with_script())
+    make_loan(patron_ale, book)
+    violations = []
+    phone.on("console", lambda message: violations.append(message.text))
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, book.pk)
+    frame_title = phone.evaluate(
+        "() => window.bibblixReader.view.renderer.getContents()[0].doc.title"
+    )
+    assert frame_title != "hacked"
+    assert phone.evaluate("() => window.bookScriptRan === undefined")
+    assert any("Content Security Policy" in text for text in violations)
