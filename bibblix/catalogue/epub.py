@@ -115,7 +115,9 @@ class SafeArchive(zipfile.ZipFile):
         except KeyError as exc:
             raise EpubError(_("The file is missing %(name)s.") % {"name": name}) from exc
         except RuntimeError as exc:  # a password-protected entry
-            raise EpubError(_("The book is encrypted (DRM) and cannot be read in the browser.")) from exc
+            raise EpubError(
+                _("The book is encrypted (DRM) and cannot be read in the browser.")
+            ) from exc
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             raise EpubError(_("The file is damaged: %(error)s") % {"error": exc}) from exc
         if len(data) > limit:

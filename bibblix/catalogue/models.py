@@ -218,8 +218,17 @@ class Book(models.Model):
         return self.cover_url
 
     @property
+    def cover_src(self) -> str:
+        """A middle-sized cover URL for `src` (browsers pick from `srcset`)."""
+        return self.cover_url_for(320)
+
+    @property
+    def illustrators(self) -> list["Contributor"]:
+        return self.contributors_in(BookContributor.Role.ILLUSTRATOR)
+
+    @property
     def length(self) -> str:
-        """"short", "medium" or "long" (see LENGTHS), or "" when unknown."""
+        """ "short", "medium" or "long" (see LENGTHS), or "" when unknown."""
         minutes = self.reading_minutes
         if minutes is None and self.page_count:
             minutes = self.page_count * 2

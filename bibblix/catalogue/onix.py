@@ -172,9 +172,7 @@ class OnixProduct:
 def _parser() -> etree.XMLParser:
     # No entity expansion, no DTD loading, no network. A DOCTYPE naming ONIX's public DTD is
     # common in real feeds and harmless here (nothing is fetched); declared entities are not.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse_onix(data: bytes) -> list[etree._Element]:
@@ -224,7 +222,9 @@ def read_product(product: etree._Element) -> OnixProduct:
     detail = product.find("DescriptiveDetail")
     title_element = _title_element(detail)
     title = _text(title_element, "TitleText") or " ".join(
-        filter(None, [_text(title_element, "TitlePrefix"), _text(title_element, "TitleWithoutPrefix")])
+        filter(
+            None, [_text(title_element, "TitlePrefix"), _text(title_element, "TitleWithoutPrefix")]
+        )
     )
     if not title:
         raise OnixError(_("The record has no title."))
@@ -265,7 +265,9 @@ def _read_people(detail, item: OnixProduct) -> None:
     people = detail.findall("Contributor") if detail is not None else []
     people.sort(key=lambda c: int(_text(c, "SequenceNumber") or 999))
     for person in people:
-        roles = [ROLES.get("".join(r.itertext()).strip()) for r in person.findall("ContributorRole")]
+        roles = [
+            ROLES.get("".join(r.itertext()).strip()) for r in person.findall("ContributorRole")
+        ]
         role = next((r for r in roles if r), None)
         name = _text(person, "PersonName") or " ".join(
             filter(None, [_text(person, "NamesBeforeKey"), _text(person, "KeyNames")])
@@ -293,7 +295,10 @@ def _read_language_and_extent(detail, item: OnixProduct) -> None:
             break
     for extent in detail.findall("Extent") if detail is not None else []:
         # List 23 type 00/07/08 (main content, total, content) counted in pages (List 24: 03).
-        if _text(extent, "ExtentType") in {"00", "07", "08"} and _text(extent, "ExtentUnit") == "03":
+        if (
+            _text(extent, "ExtentType") in {"00", "07", "08"}
+            and _text(extent, "ExtentUnit") == "03"
+        ):
             item.page_count = _int(_text(extent, "ExtentValue"), "ExtentValue")
             break
 

@@ -116,7 +116,9 @@ def _sqlite_strict(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
     long_terms = [t for t in terms if len(t) >= 3]
     for short in (t for t in terms if len(t) < 3):
         # The trigram tokenizer needs three letters; shorter words match as word prefixes.
-        books = books.filter(Q(search_text__startswith=short) | Q(search_text__contains=f" {short}"))
+        books = books.filter(
+            Q(search_text__startswith=short) | Q(search_text__contains=f" {short}")
+        )
     if long_terms:
         expression = " AND ".join(f'"{term}"' for term in long_terms)
         books = books.filter(

@@ -126,7 +126,7 @@ def series_neighbours(book: Book) -> tuple[Book | None, Book | None]:
 
 
 def similar_books(book: Book, limit: int = 6) -> list[Book]:
-    """"More like this": books sharing the most themes, in an overlapping age band."""
+    """ "More like this": books sharing the most themes, in an overlapping age band."""
     theme_ids = list(book.themes.values_list("pk", flat=True))
     if not theme_ids:
         return []
@@ -141,16 +141,14 @@ def similar_books(book: Book, limit: int = 6) -> list[Book]:
 
 
 def easier_book(book: Book) -> Book | None:
-    """"An easier book on the same topic": shares a theme and is easy to read, or is clearly
+    """ "An easier book on the same topic": shares a theme and is easy to read, or is clearly
     shorter (under two thirds of the reading time) for the same or a younger age."""
     theme_ids = list(book.themes.exclude(slug="lattlast").values_list("pk", flat=True))
     if not theme_ids:
         return None
     easier = Q(is_easy_to_read=True) if not book.is_easy_to_read else Q(pk__in=[])
     if book.reading_minutes:
-        easier |= Q(
-            reading_minutes__lt=book.reading_minutes * 2 // 3, age_min__lte=book.age_min
-        )
+        easier |= Q(reading_minutes__lt=book.reading_minutes * 2 // 3, age_min__lte=book.age_min)
     books = (
         children_books()
         .exclude(pk=book.pk)
@@ -159,3 +157,30 @@ def easier_book(book: Book) -> Book | None:
         .order_by("-shared", "-is_easy_to_read", "is_generated", "reading_minutes", "title")
     )
     return books.first()
+
+
+# --- curation ------------------------------------------------------------------------------
+
+
+def withdraw_book(book: Book, user=None) -> bool:
+    """Hide `book` from children (audited); False when it already was withdrawn."""
+    from . import audit
+
+    if book.is_withdrawn:
+        return False
+    book.is_withdrawn = True
+    book.save(update_fields=["is_withdrawn", "updated_at"])
+    audit.record_change(user, "withdrawn", book, {"is_withdrawn": [False, True]})
+    return True
+
+
+def restore_book(book: Book, user=None) -> bool:
+    """Show a withdrawn `book` to children again (audited); False when it was not withdrawn."""
+    from . import audit
+
+    if not book.is_withdrawn:
+        return False
+    book.is_withdrawn = False
+    book.save(update_fields=["is_withdrawn", "updated_at"])
+    audit.record_change(user, "restored", book, {"is_withdrawn": [True, False]})
+    return True

@@ -11,9 +11,7 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 </container>"""
 
 
-def opf(
-    title="Testboken", identifier="urn:uuid:test-1", isbn="", extra_meta="", layout=""
-) -> str:
+def opf(title="Testboken", identifier="urn:uuid:test-1", isbn="", extra_meta="", layout="") -> str:
     isbn_line = f'<dc:identifier id="isbn">urn:isbn:{isbn}</dc:identifier>' if isbn else ""
     layout_line = f'<meta property="rendition:layout">{layout}</meta>' if layout else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>

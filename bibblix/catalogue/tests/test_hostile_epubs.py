@@ -67,10 +67,14 @@ def test_path_traversal_entry_names_are_refused(tmp_path, name):
 
 
 def test_xml_external_entity_is_refused(tmp_path):
-    package = opf().replace(
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<?xml version="1.0"?><!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
-    ).replace("<dc:title>Testboken", "<dc:title>&xxe;")
+    package = (
+        opf()
+        .replace(
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<?xml version="1.0"?><!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        )
+        .replace("<dc:title>Testboken", "<dc:title>&xxe;")
+    )
     assert "entities" in refused(tmp_path, build_epub(package=package))
 
 

@@ -170,10 +170,14 @@ def test_onix_changes_are_audited(book):
 
 
 def test_entities_in_onix_are_refused(book):
-    evil = message(GOOD).replace(
-        b'<?xml version="1.0" encoding="UTF-8"?>',
-        b'<?xml version="1.0"?><!DOCTYPE ONIXMessage [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-    ).replace(b"Draken som", b"&x; som")
+    evil = (
+        message(GOOD)
+        .replace(
+            b'<?xml version="1.0" encoding="UTF-8"?>',
+            b'<?xml version="1.0"?><!DOCTYPE ONIXMessage [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+        )
+        .replace(b"Draken som", b"&x; som")
+    )
     with pytest.raises(OnixError):
         import_onix(evil)
     book.refresh_from_db()

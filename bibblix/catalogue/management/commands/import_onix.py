@@ -19,7 +19,9 @@ class Command(BaseCommand):
         except (OnixError, OSError) as exc:
             raise CommandError(f"{file}: {exc}") from exc
         for reference, isbn in report.unmatched:
-            self.stdout.write(f"NO BOOK {reference}: no book with ISBN {isbn} (import the EPUB first)")
+            self.stdout.write(
+                f"NO BOOK {reference}: no book with ISBN {isbn} (import the EPUB first)"
+            )
         for reference, message in report.errors:
             self.stdout.write(self.style.ERROR(f"ERROR {reference}: {message}"))
         self.stdout.write(
