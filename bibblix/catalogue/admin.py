@@ -6,6 +6,7 @@ municipality's shelves, scoped through members.scoping like every staff lookup.
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -98,6 +99,7 @@ class BookAdmin(NationalCatalogueAdmin):
         "themes",
     ]
     search_fields = ["title", "isbn", "identifier", "series"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["themes"]
     inlines = [BookContributorInline]
     actions = ["withdraw", "restore"]
@@ -189,6 +191,17 @@ class ShelfEntryInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["book"]
     ordering = ["position"]
+
+    # Municipality librarians have "change" on the catalogue but no "add"; a shelf's books are
+    # part of the shelf, so whoever may curate the shelf may add and remove its entries.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
 
 
 @admin.register(Shelf)

@@ -167,24 +167,24 @@ class Book(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        super().clean()
-        if self.isbn:
-            self.isbn = normalise_isbn(self.isbn) or self.isbn
-        if self.age_min > self.age_max:
-            raise ValidationError({"age_max": _("The age range ends before it starts.")})
-        if self.available_from and self.available_until:
-            if self.available_until < self.available_from:
-                raise ValidationError(
-                    {"available_until": _("The licence window ends before it starts.")}
-                )
-
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.isbn:
+            self.isbn = normalise_isbn(self.isbn) or self.isbn
+        if self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("The age range ends before it starts.")})
+        window = (self.available_from, self.available_until)
+        if all(window) and window[1] < window[0]:
+            raise ValidationError(
+                {"available_until": _("The licence window ends before it starts.")}
+            )
 
     def build_search_text(self) -> str:
         people = []

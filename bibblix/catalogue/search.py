@@ -7,6 +7,9 @@ SQLite: FTS5 with the trigram tokenizer. Every word must occur (substring: prefi
 words); when nothing does, the query's trigrams are OR-ed to fetch the best candidates by bm25,
 which are reranked in Python by word similarity (the same measure pg_trgm uses) to forgive typos.
 """
+# SQL here is built from constants (table and column names); what a child types is always
+# passed as a query parameter, never formatted into the SQL.
+# ruff: noqa: S608, S611
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,7 +22,7 @@ from .models import LENGTHS, Book, BookContributor
 from .search_index import FTS_TABLE, TSVECTOR
 from .text import fold, words
 
-FUZZY_CANDIDATES = 200
+FUZZY_CANDIDATES = 300
 FUZZY_THRESHOLD = 0.5
 COLUMN = '"catalogue_book"."search_text"'
 
@@ -163,18 +166,9 @@ def word_similarity(query_words: list[str], text: str) -> float:
 
 
 def _sqlite_fuzzy(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
-    grams = sorted({g for term in terms for g in _inner_trigrams(term)})
-    if not grams:
-        return books.none()
-    base_sql, base_params = books.values("pk").query.sql_with_params()
-    expression = " OR ".join(f'"{gram}"' for gram in grams)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, search_text FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND rowid IN ({base_sql}) ORDER BY rank LIMIT {FUZZY_CANDIDATES}",
-            [expression, *base_params],
-        )
-        candidates = cursor.fetchall()
+    candidates = _fts_candidates(_all_words_expression(terms)) or _fts_candidates(
+        _any_word_expression(terms)
+    )
     scored = [(pk, word_similarity(terms, text)) for pk, text in candidates]
     scored = [(pk, score) for pk, score in scored if score >= FUZZY_THRESHOLD]
     if not scored:
@@ -187,6 +181,36 @@ def _sqlite_fuzzy(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
         .annotate(rank=rank)
         .order_by("-rank", "is_generated", "title")
     )
+
+
+def _fts_candidates(expression: str) -> list[tuple[int, str]]:
+    """The best FUZZY_CANDIDATES rows for an FTS5 expression, by bm25. Filters are applied
+    afterwards: an FTS MATCH joined to other conditions makes SQLite re-run the MATCH per row."""
+    if not expression:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, search_text FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"ORDER BY rank LIMIT {FUZZY_CANDIDATES}",
+            [expression],
+        )
+        return cursor.fetchall()
+
+
+def _all_words_expression(terms: list[str]) -> str:
+    # Every word must share a trigram with the book: a typo rarely breaks all of a word's
+    # trigrams, and requiring each word keeps the candidate set small enough to rank quickly.
+    groups = []
+    for term in terms:
+        grams = sorted(_inner_trigrams(term))
+        if grams:
+            groups.append("(" + " OR ".join(f'"{gram}"' for gram in grams) + ")")
+    return " AND ".join(groups)
+
+
+def _any_word_expression(terms: list[str]) -> str:
+    grams = sorted({gram for term in terms for gram in _inner_trigrams(term)})
+    return " OR ".join(f'"{gram}"' for gram in grams)
 
 
 def _inner_trigrams(word: str) -> set[str]:
