@@ -190,7 +190,6 @@ ROLE_CODES = {
     "ill": "illustrator",
     "trl": "translator",
     "nrt": "narrator",
-    "art": "illustrator",
 }
 
 

@@ -1,8 +1,9 @@
 """Child-friendly search with the database's own machinery (see docs/catalogue.md).
 
 Books and queries are folded the same way (catalogue.text.fold: lower case, å/ä→a, ö→o).
-PostgreSQL: a `simple` tsvector prefix match (as you type) OR pg_trgm word similarity (typos),
-both served by GIN indexes, ranked by word similarity plus a bonus for whole-word prefix hits.
+PostgreSQL: every word must start a word of the book (a `simple` tsvector prefix query on a
+GIN index: as you type); when no book matches, pg_trgm's word similarity (`<%` on a GIN
+trigram index) forgives typos and ranks by similarity.
 SQLite: FTS5 with the trigram tokenizer. Every word must occur (substring: prefixes and whole
 words); when nothing does, the query's trigrams are OR-ed to fetch the best candidates by bm25,
 which are reranked in Python by word similarity (the same measure pg_trgm uses) to forgive typos.
@@ -86,23 +87,36 @@ def rank_by_query(books: QuerySet[Book], query: str) -> QuerySet[Book]:
 
 
 def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
-    phrase = " ".join(terms)
     # Terms are folded to [a-z0-9], so they are safe inside a tsquery.
     tsquery = " & ".join(f"{term}:*" for term in terms)
-    column_tsvector = TSVECTOR.replace("search_text", COLUMN)
-    matches = RawSQL(
-        f"({column_tsvector} @@ to_tsquery('simple', %s) OR %s <%% {COLUMN})",
-        [tsquery, phrase],
-        output_field=BooleanField(),
+    strict = books.filter(
+        RawSQL(
+            f"{TSVECTOR.replace('search_text', COLUMN)} @@ to_tsquery('simple', %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
     )
+    if strict.exists():
+        return _rank_by_position(strict, terms)
+    # Nothing starts with what was typed: forgive typos with pg_trgm's word similarity (the
+    # `<%` operator uses the GIN trigram index and pg_trgm.word_similarity_threshold, 0.6).
+    phrase = " ".join(terms)
+    fuzzy = books.filter(
+        RawSQL(f"%s <%% {COLUMN}", [phrase], output_field=BooleanField())
+    ).annotate(rank=RawSQL(f"word_similarity(%s, {COLUMN})", [phrase], output_field=FloatField()))
+    return fuzzy.order_by("-rank", "is_generated", "title")
+
+
+def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    """Books whose text starts with the query first, then those with a word starting with it.
+    Cheap on purpose: every matching row is ranked, and a prefix like "dra" matches thousands."""
+    phrase = " ".join(terms)
     rank = RawSQL(
-        f"(word_similarity(%s, {COLUMN})"
-        f" + CASE WHEN {column_tsvector} @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END"
-        f" + CASE WHEN {COLUMN} LIKE %s THEN 0.5 ELSE 0 END)",
-        [phrase, tsquery, f"{phrase}%"],
+        f"(CASE WHEN {COLUMN} LIKE %s THEN 2 WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
+        [f"{phrase}%", f"% {phrase}%"],
         output_field=FloatField(),
     )
-    return books.filter(matches).annotate(rank=rank).order_by("-rank", "is_generated", "title")
+    return books.annotate(rank=rank).order_by("-rank", "is_generated", "title")
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -111,7 +125,7 @@ def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
 def _sqlite(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
     strict = _sqlite_strict(books, terms)
     if strict.exists():
-        return strict
+        return _rank_by_position(strict, terms)
     return _sqlite_fuzzy(books, terms)
 
 
@@ -132,13 +146,7 @@ def _sqlite_strict(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
                 output_field=BooleanField(),
             )
         )
-    phrase = " ".join(terms)
-    rank = RawSQL(
-        f"(CASE WHEN {COLUMN} LIKE %s THEN 2 WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
-        [f"{phrase}%", f"% {phrase}%"],
-        output_field=FloatField(),
-    )
-    return books.annotate(rank=rank).order_by("-rank", "is_generated", "title")
+    return books
 
 
 def _trigrams(word: str) -> set[str]:
