@@ -67,3 +67,12 @@ def test_fixed_layout_is_detected(tmp_path):
     package = opf(layout="pre-paginated")
     book, _ = import_epub(write(tmp_path, build_epub(package=package)))
     assert book.layout == "fixed"
+
+
+def test_import_runs_as_a_task(tmp_path):
+    from bibblix.catalogue.tasks import import_epub_file
+
+    result = import_epub_file.enqueue(str(write(tmp_path, build_epub())))
+    assert result.return_value["created"] is True
+    refused = import_epub_file.enqueue(str(write(tmp_path, b"junk", "junk.epub")))
+    assert "refused" in refused.return_value
