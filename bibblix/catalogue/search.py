@@ -87,17 +87,22 @@ def rank_by_query(books: QuerySet[Book], query: str) -> QuerySet[Book]:
 
 
 def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
-    # Terms are folded to [a-z0-9], so they are safe inside a tsquery.
-    tsquery = " & ".join(f"{term}:*" for term in terms)
-    strict = books.filter(
-        RawSQL(
-            f"{TSVECTOR.replace('search_text', COLUMN)} @@ to_tsquery('simple', %s)",
-            [tsquery],
-            output_field=BooleanField(),
+    # Terms are folded to [a-z0-9], so they are safe inside a tsquery. Only the last word is
+    # still being typed: earlier words must match whole, which keeps short words like "de" from
+    # expanding to half the catalogue ("de:*"). Then every word as a prefix ("pip lång"), and
+    # only then the typo step.
+    whole_then_prefix = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    all_prefixes = " & ".join(f"{term}:*" for term in terms)
+    for tsquery in dict.fromkeys([whole_then_prefix, all_prefixes]):
+        strict = books.filter(
+            RawSQL(
+                f"{TSVECTOR.replace('search_text', COLUMN)} @@ to_tsquery('simple', %s)",
+                [tsquery],
+                output_field=BooleanField(),
+            )
         )
-    )
-    if strict.exists():
-        return _rank_by_position(strict, terms)
+        if strict.exists():
+            return _rank_by_position(strict, terms)
     # Nothing starts with what was typed: forgive typos with pg_trgm's word similarity (the
     # `<%` operator uses the GIN trigram index and pg_trgm.word_similarity_threshold, 0.6).
     phrase = " ".join(terms)

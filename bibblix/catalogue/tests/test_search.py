@@ -100,3 +100,11 @@ def test_renamed_book_is_found_by_its_new_title(shelf_of_books):
     book.save()
     assert titles(search("haxan")) == ["Bamse och häxan"]
     assert titles(search("tjuvstaden")) == []
+
+
+def test_unfinished_earlier_word_still_finds_the_book(shelf_of_books):
+    assert titles(search("pip lång"))[:1] == ["Pippi Långstrump"]
+
+
+def test_short_words_match_word_beginnings(shelf_of_books):
+    assert titles(search("emil i"))[:1] == ["Emil i Lönneberga"]
