@@ -1,6 +1,70 @@
-from django.contrib import admin
+"""The staff area for the catalogue: curation by librarians, every change audited.
 
-from .models import Book, BookContributor, Contributor, Theme
+The association's staff edit the national catalogue (metadata, themes, licence windows,
+withdrawals, national shelves); municipality staff see the books and keep their own
+municipality's shelves, scoped through members.scoping like every staff lookup.
+"""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from bibblix.members.scoping import MunicipalityScopedAdmin
+from bibblix.members.services import is_limited_staff, scope_for_staff, staff_municipality_id
+
+from . import audit, services
+from .models import Book, BookContributor, CatalogueChange, Contributor, Shelf, ShelfEntry, Theme
+
+Action = CatalogueChange.Action
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes a CatalogueChange for every save and delete made in the staff area."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = {
+            name: [form.initial.get(name), form.cleaned_data.get(name)]
+            for name in form.changed_data
+        }
+        audit.record_change(
+            request.user, Action.CHANGED if change else Action.CREATED, obj, changes
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        changes = {}
+        for row in formset.new_objects:
+            changes[f"+ {row}"] = ["", str(row)]
+        for row, fields in formset.changed_objects:
+            changes[f"~ {row}"] = ["", ", ".join(fields)]
+        for row in formset.deleted_objects:
+            changes[f"- {row}"] = [str(row), ""]
+        if changes:
+            audit.record_change(request.user, Action.CHANGED, form.instance, changes)
+
+    def delete_model(self, request, obj):
+        audit.record_change(request.user, Action.DELETED, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record_change(request.user, Action.DELETED, obj)
+        super().delete_queryset(request, queryset)
+
+
+class NationalCatalogueAdmin(AuditedAdmin):
+    """Municipality staff may look, not change: the catalogue is shared by every municipality."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_limited_staff(request.user)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not is_limited_staff(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_limited_staff(request.user)
 
 
 class BookContributorInline(admin.TabularInline):
@@ -10,37 +74,183 @@ class BookContributorInline(admin.TabularInline):
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(NationalCatalogueAdmin):
     list_display = [
         "title",
         "language",
         "age_label",
         "layout",
         "licence_model",
-        "is_featured",
+        "available_from",
+        "available_until",
+        "is_free_to_try",
         "is_withdrawn",
         "is_generated",
     ]
     list_filter = [
-        "is_featured",
         "is_withdrawn",
+        "is_free_to_try",
+        "is_featured",
+        "is_easy_to_read",
         "is_generated",
         "language",
         "layout",
         "licence_model",
         "themes",
     ]
-    search_fields = ["title", "isbn", "identifier"]
+    search_fields = ["title", "isbn", "identifier", "series"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["themes"]
     inlines = [BookContributorInline]
+    actions = ["withdraw", "restore"]
+    readonly_fields = ["cover_renditions", "subjects", "accessibility", "identifier"]
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "description", "content_note", "themes"]}),
+        (
+            _("For whom"),
+            {
+                "fields": [
+                    ("age_min", "age_max", "reading_age_min"),
+                    ("is_easy_to_read", "reading_level"),
+                    "language",
+                    ("page_count", "reading_minutes"),
+                    ("layout", "has_media_overlays"),
+                ]
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    ("series", "series_number"),
+                    ("publisher", "published_year"),
+                    ("isbn", "identifier"),
+                    "epub",
+                    "cover",
+                    "cover_url",
+                    "cover_renditions",
+                    "subjects",
+                    "accessibility",
+                ]
+            },
+        ),
+        (
+            _("Licence and visibility"),
+            {
+                "fields": [
+                    ("licence_model", "licence_copies"),
+                    ("available_from", "available_until"),
+                    ("is_withdrawn", "is_featured", "is_free_to_try"),
+                    "is_generated",
+                ]
+            },
+        ),
+    ]
+
+    @admin.action(description=_("Withdraw the selected books (hide them from children)"))
+    def withdraw(self, request, queryset):
+        count = sum(services.withdraw_book(book, request.user) for book in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d book withdrawn.", "%(count)d books withdrawn.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Show the selected books to children again"))
+    def restore(self, request, queryset):
+        count = sum(services.restore_book(book, request.user) for book in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d book restored.", "%(count)d books restored.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("withdraw", None)
+            actions.pop("restore", None)
+        return actions
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(NationalCatalogueAdmin):
     search_fields = ["name", "sort_name"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(NationalCatalogueAdmin):
     list_display = ["symbol", "name_sv", "name_en", "slug", "sort_order"]
     prepopulated_fields = {"slug": ["name_sv"]}
+
+
+class ShelfEntryInline(admin.TabularInline):
+    model = ShelfEntry
+    extra = 1
+    autocomplete_fields = ["book"]
+    ordering = ["position"]
+
+    # Municipality librarians have "change" on the catalogue but no "add"; a shelf's books are
+    # part of the shelf, so whoever may curate the shelf may add and remove its entries.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_shelf")
+
+
+@admin.register(Shelf)
+class ShelfAdmin(AuditedAdmin, MunicipalityScopedAdmin):
+    """National shelves for the association's staff; municipality staff keep their own."""
+
+    list_display = ["symbol", "name", "municipality", "is_for_children", "sort_order"]
+    list_filter = ["is_for_children", ("municipality", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ShelfEntryInline]
+
+    def _may_curate(self, request) -> bool:
+        return request.user.has_perm("catalogue.change_shelf")
+
+    def has_add_permission(self, request):
+        return self._may_curate(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_curate(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["municipality"] if is_limited_staff(request.user) else []
+
+    def save_model(self, request, obj, form, change):
+        if is_limited_staff(request.user):
+            obj.municipality_id = staff_municipality_id(request.user)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(admin.ModelAdmin):
+    """The audit trail, read-only for everyone."""
+
+    list_display = ["at", "user", "action", "model", "object_repr"]
+    list_filter = ["action", "model"]
+    search_fields = ["object_repr", "user__username"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in CatalogueChange._meta.fields]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        return scope_for_staff(request.user, queryset, "user__staff_profile__municipality")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_search_index(sender, using="default", **kwargs) -> None:
+    # A later migration that remakes the book table on SQLite drops the FTS triggers with it.
+    from django.db import connections
+
+    from .search_index import create_search_index
+
+    connection = connections[using]
+    if "catalogue_book" in connection.introspection.table_names():
+        create_search_index(connection)
 
 
 class CatalogueConfig(AppConfig):
     name = "bibblix.catalogue"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401
+
+        post_migrate.connect(_ensure_search_index, sender=self)

@@ -11,7 +11,8 @@ from django.core.files.storage import default_storage
 from . import generated
 from .epub import EpubError
 from .importing import import_epub
-from .models import Book, BookContributor, Contributor, Theme
+from .models import Book, BookContributor, Contributor, Shelf, ShelfEntry, Theme
+from .search import refresh_search_text
 
 THEMES = [
     ("spanning", "Spänning", "Suspense", "🔦"),
@@ -39,6 +40,18 @@ CONTENT_NOTES = {
 }
 
 TARGET_TOTAL = 3000
+FREE_TO_TRY = [
+    "baum_wonderful-wizard-of-oz.epub",
+    "collodi_adventures-of-pinocchio.epub",
+    "burnett_secret-garden.epub",
+]
+WEEKLY_TIPS = [
+    "lagerlof_wonderful-adventures-of-nils.epub",
+    "kipling_jungle-book.epub",
+    "grahame_wind-in-the-willows.epub",
+    "nesbit_railway-children.epub",
+    "barrie_peter-and-wendy.epub",
+]
 
 
 def load_themes() -> dict[str, Theme]:
@@ -57,14 +70,14 @@ def load_themes() -> dict[str, Theme]:
     return themes
 
 
-def load_shared_books(themes: dict[str, Theme], out=print) -> int:
-    """Import the books listed in ../shared/books/catalogue.csv; returns how many loaded."""
+def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
+    """Import the books listed in ../shared/books/catalogue.csv; returns them by file name."""
     books_dir = Path(settings.SHARED_DIR) / "books"
     sheet = books_dir / "catalogue.csv"
     if not sheet.exists():
         out(f"  {sheet} not found: only generated demo books are loaded.")
-        return 0
-    loaded = 0
+        return {}
+    loaded = {}
     with sheet.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             is_sample = row["file"].startswith("sample_")
@@ -77,6 +90,7 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> int:
                     age_max=age_max,
                     is_featured=not is_sample,
                     content_note=CONTENT_NOTES.get(row["file"], ""),
+                    is_free_to_try=row["file"] in FREE_TO_TRY,
                 )
             except EpubError as exc:
                 out(f"  refused {row['file']}: {exc}")
@@ -86,7 +100,7 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> int:
             if is_sample:
                 chosen = [themes["Testböcker"]]
             book.themes.set(chosen)
-            loaded += 1
+            loaded[row["file"]] = book
     return loaded
 
 
@@ -123,6 +137,7 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
                 licence_copies=rng.choice([1, 2, 5, 10]),
                 is_featured=number % 250 == 0,
                 is_generated=True,
+                is_free_to_try=False,
             )
         )
         authors[number] = generated.generated_author(number)
@@ -169,11 +184,61 @@ def _generated_templates() -> list[tuple[str, str]]:
     return names
 
 
+def _fill_shelf(shelf: Shelf, books: list[Book]) -> None:
+    ShelfEntry.objects.filter(shelf=shelf).exclude(book__in=books).delete()
+    for position, book in enumerate(books):
+        ShelfEntry.objects.update_or_create(shelf=shelf, book=book, defaults={"position": position})
+
+
+def load_shelves(shared: dict[str, Book]) -> None:
+    """A national "Veckans tips", a shelf of Ale's own, and the internal test-book shelf."""
+    tips, _ = Shelf.objects.update_or_create(
+        slug="veckans-tips",
+        municipality=None,
+        defaults={"name": "Veckans tips", "symbol": "⭐", "sort_order": 0},
+    )
+    picks = [shared[name] for name in WEEKLY_TIPS if name in shared]
+    generated_books = Book.objects.filter(is_generated=True).order_by("pk")
+    picks += list(generated_books[: max(0, 8 - len(picks))])
+    _fill_shelf(tips, picks)
+    tests, _ = Shelf.objects.update_or_create(
+        slug="testbocker",
+        municipality=None,
+        defaults={
+            "name": "Testböcker",
+            "symbol": "🧪",
+            "description": "Testfiler för läsaren (fast layout, uppläsning). Inte för barnen.",
+            "is_for_children": False,
+            "sort_order": 999,
+        },
+    )
+    _fill_shelf(tests, [book for name, book in shared.items() if name.startswith("sample_")])
+    if not shared:
+        Book.objects.filter(pk__in=generated_books.values("pk")[:3]).update(is_free_to_try=True)
+    _load_local_shelf(generated_books)
+
+
+def _load_local_shelf(generated_books) -> None:
+    from bibblix.members.models import Organisation
+
+    ale = Organisation.objects.filter(municipality_code="1440").first()
+    if ale is None:
+        return
+    shelf, _ = Shelf.objects.update_or_create(
+        slug="ale-tipsar",
+        municipality=ale,
+        defaults={"name": "Biblioteket i Ale tipsar", "symbol": "📍", "sort_order": 10},
+    )
+    _fill_shelf(shelf, list(generated_books.filter(themes__slug="djur")[:6]))
+
+
 def load(out=print, target_total: int = TARGET_TOTAL) -> None:
     themes = load_themes()
     shared = load_shared_books(themes, out=out)
     made = load_generated_books(themes, target_total=target_total)
+    load_shelves(shared)
+    refresh_search_text()
     out(
-        f"  catalogue: {shared} books from ../shared/books, {made} generated titles added, "
-        f"{Book.objects.count()} books in all"
+        f"  catalogue: {len(shared)} books from ../shared/books, {made} generated titles added, "
+        f"{Book.objects.count()} books in all, search index rebuilt"
     )

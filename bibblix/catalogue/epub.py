@@ -9,6 +9,7 @@ import base64
 import io
 import posixpath
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 10_000
+# Text compresses about 3-10 times; more than 200 times for an entry above 1 MB is a bomb.
+RATIO_FLOOR = 1024 * 1024
 MAX_XML_BYTES = 10 * 1024 * 1024
 
 NS = {
@@ -75,6 +78,7 @@ def _safe_parser() -> etree.XMLParser:
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
+    """Parse `data` without entities, DTDs or network; refuse anything that declares them."""
     if len(data) > MAX_XML_BYTES:
         raise EpubError(_("%(what)s is too large.") % {"what": what})
     if b"<!ENTITY" in data:
@@ -82,60 +86,88 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
             _("%(what)s declares XML entities, which are not allowed.") % {"what": what}
         )
     try:
-        return etree.fromstring(data, parser=_safe_parser())
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(data, parser=_safe_parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise EpubError(
             _("%(what)s is not well-formed XML: %(error)s") % {"what": what, "error": exc}
         ) from exc
+    # The byte check above misses other encodings (UTF-16): ask the parsed document too.
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    if (dtd is not None and list(dtd.iterentities())) or docinfo.system_url:
+        raise EpubError(
+            _("%(what)s refers to a DTD or declares XML entities, which are not allowed.")
+            % {"what": what}
+        )
+    return root
+
+
+class SafeArchive(zipfile.ZipFile):
+    """A ZipFile that counts what it really unpacks: headers can lie about sizes."""
+
+    bytes_read = 0
+
+    def read_limited(self, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED) -> bytes:
+        """Read one entry, stopping at `limit` bytes whatever the header claims."""
+        try:
+            with self.open(name) as handle:
+                data = handle.read(limit + 1)
+        except KeyError as exc:
+            raise EpubError(_("The file is missing %(name)s.") % {"name": name}) from exc
+        except RuntimeError as exc:  # a password-protected entry
+            raise EpubError(
+                _("The book is encrypted (DRM) and cannot be read in the browser.")
+            ) from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise EpubError(_("The file is damaged: %(error)s") % {"error": exc}) from exc
+        if len(data) > limit:
+            raise EpubError(_("An entry is too large when unpacked: %(name)s") % {"name": name})
+        self.bytes_read += len(data)
+        if self.bytes_read > MAX_TOTAL_UNCOMPRESSED:
+            raise EpubError(_("The file is too large when unpacked."))
+        return data
+
+
+def _is_unsafe_name(name: str) -> bool:
+    parts = name.split("/")
+    return (
+        not name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or "\x00" in name
+        or ".." in parts
+        or re.match(r"^[A-Za-z]:", name) is not None
+    )
 
 
 def check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse zip bombs and path traversal before reading any entry."""
+    """Refuse zip bombs, path traversal, links and duplicate names before reading any entry."""
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
         raise EpubError(_("The file has too many entries (%(count)d).") % {"count": len(infos)})
-    total = 0
+    total, seen = 0, set()
     for info in infos:
         name = info.filename
-        normalised = posixpath.normpath(name)
-        if (
-            name.startswith(("/", "\\"))
-            or ".." in normalised.split("/")
-            or re.match(r"^[A-Za-z]:", name)
-        ):
-            raise EpubError(_("The file contains an unsafe path: %(name)s") % {"name": name[:200]})
-        if "\\" in name or "\x00" in name:
-            raise EpubError(_("The file contains an unsafe path: %(name)s") % {"name": name[:200]})
+        shown = {"name": name[:200]}
+        if _is_unsafe_name(name) or stat.S_ISLNK(info.external_attr >> 16):
+            raise EpubError(_("The file contains an unsafe path: %(name)s") % shown)
+        if name in seen:
+            raise EpubError(_("The file contains the entry %(name)s twice.") % shown)
+        seen.add(name)
         if info.file_size > MAX_ENTRY_UNCOMPRESSED:
+            raise EpubError(_("An entry is too large when unpacked: %(name)s") % shown)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise EpubError(
-                _("An entry is too large when unpacked: %(name)s") % {"name": name[:200]}
-            )
-        if (
-            info.compress_size
-            and info.file_size / info.compress_size > MAX_RATIO
-            and info.file_size > 1_000_000
-        ):
-            raise EpubError(
-                _("An entry is compressed suspiciously hard (a zip bomb?): %(name)s")
-                % {"name": name[:200]}
+                _("An entry is compressed suspiciously hard (a zip bomb?): %(name)s") % shown
             )
         total += info.file_size
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise EpubError(_("The file is too large when unpacked."))
 
 
-def read_entry(archive: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED) -> bytes:
+def read_entry(archive: SafeArchive, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED) -> bytes:
     """Read one entry, stopping at `limit` bytes whatever the header claims."""
-    try:
-        with archive.open(name) as handle:
-            data = handle.read(limit + 1)
-    except KeyError as exc:
-        raise EpubError(_("The file is missing %(name)s.") % {"name": name}) from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise EpubError(_("The file is damaged: %(error)s") % {"error": exc}) from exc
-    if len(data) > limit:
-        raise EpubError(_("An entry is too large when unpacked: %(name)s") % {"name": name})
-    return data
+    return archive.read_limited(name, limit)
 
 
 def _text(element: etree._Element | None) -> str:
@@ -158,33 +190,44 @@ ROLE_CODES = {
     "ill": "illustrator",
     "trl": "translator",
     "nrt": "narrator",
-    "art": "illustrator",
 }
+
+
+FONT_OBFUSCATION = {
+    "http://www.idpf.org/2008/embedding",  # EPUB 3 font obfuscation (OCF 3, section 4.4)
+    "http://ns.adobe.com/pdf/enc#RC",  # Adobe's older font mangling
+}
+DRM_FILES = ("META-INF/rights.xml", "META-INF/license.lcpl")
+
+
+def _refuse_drm(archive: SafeArchive, names: set[str]) -> None:
+    drm = _("The book is encrypted (DRM) and cannot be read in the browser.")
+    if any(name in names for name in DRM_FILES):
+        raise EpubError(drm)
+    if "META-INF/encryption.xml" not in names:
+        return
+    encryption = parse_xml(read_entry(archive, "META-INF/encryption.xml"), "encryption.xml")
+    # Font obfuscation is allowed by OCF; anything else encrypted is DRM we cannot read.
+    for data in encryption.iterfind(".//enc:EncryptedData", NS):
+        method = data.find("enc:EncryptionMethod", NS)
+        if method is None or method.get("Algorithm", "") not in FONT_OBFUSCATION:
+            raise EpubError(drm)
 
 
 def read_epub(source) -> EpubMetadata:
     """Read metadata and cover from an EPUB (a path or a binary file object)."""
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+        archive = SafeArchive(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise EpubError(_("The file is not a ZIP archive, so it cannot be an EPUB.")) from exc
     with archive:
         check_archive(archive)
         names = set(archive.namelist())
-        if "META-INF/encryption.xml" in names:
-            encryption = parse_xml(read_entry(archive, "META-INF/encryption.xml"), "encryption.xml")
-            # Font obfuscation is allowed by OCF; anything else encrypted is DRM we cannot read.
-            for method in encryption.iterfind(".//enc:EncryptionMethod", NS):
-                algorithm = method.get("Algorithm", "")
-                if algorithm not in {
-                    "http://www.idpf.org/2008/embedding",
-                    "http://ns.adobe.com/pdf/enc#RC",
-                }:
-                    raise EpubError(
-                        _("The book is encrypted (DRM) and cannot be read in the browser.")
-                    )
-        if "META-INF/rights.xml" in names:
-            raise EpubError(_("The book is encrypted (DRM) and cannot be read in the browser."))
+        if "mimetype" in names:
+            mimetype = read_entry(archive, "mimetype", limit=100).strip()
+            if mimetype != b"application/epub+zip":
+                raise EpubError(_("The file says it is not an EPUB (mimetype)."))
+        _refuse_drm(archive, names)
         if "META-INF/container.xml" not in names:
             raise EpubError(_("The file has no META-INF/container.xml, so it is not an EPUB."))
         container = parse_xml(read_entry(archive, "META-INF/container.xml"), "container.xml")
@@ -195,10 +238,12 @@ def read_epub(source) -> EpubMetadata:
         if opf_path not in names:
             raise EpubError(_("The package document %(name)s is missing.") % {"name": opf_path})
         opf = parse_xml(read_entry(archive, opf_path), "the package document (OPF)")
+        if etree.QName(opf).localname != "package":
+            raise EpubError(_("The package document (OPF) has no package element."))
         return _read_package(archive, opf, posixpath.dirname(opf_path))
 
 
-def _read_package(archive: zipfile.ZipFile, opf: etree._Element, base: str) -> EpubMetadata:
+def _read_package(archive: SafeArchive, opf: etree._Element, base: str) -> EpubMetadata:
     metadata = opf.find("opf:metadata", NS)
     if metadata is None:
         raise EpubError(_("The package document has no metadata."))
@@ -259,7 +304,9 @@ def _read_package(archive: zipfile.ZipFile, opf: etree._Element, base: str) -> E
             for r in spine.iterfind("opf:itemref", NS)
             if "rendition:layout-pre-paginated" in (r.get("properties") or "")
         ]
-        if pre_paginated and len(pre_paginated) * 2 >= len(spine_items):
+        # Mixed books (text pages between full-page paintings, like the Cole sample) need a
+        # reader that can show fixed pages, so any pre-paginated page makes the book "fixed".
+        if pre_paginated:
             meta.layout = "fixed"
     meta.has_media_overlays = any(item.get("media-overlay") for item in manifest.values())
     meta.text_characters = _count_text(
@@ -275,15 +322,14 @@ def _href(base: str, item: etree._Element) -> str:
     return posixpath.normpath(posixpath.join(base, unquote(item.get("href", ""))))
 
 
-def _count_text(archive: zipfile.ZipFile, base: str, items: list) -> int:
+def _count_text(archive: SafeArchive, base: str, items: list) -> int:
     total = 0
+    names = set(archive.namelist())
     for item in items:
-        if "html" not in (item.get("media-type") or ""):
+        href = _href(base, item)
+        if "html" not in (item.get("media-type") or "") or href not in names:
             continue
-        try:
-            data = read_entry(archive, _href(base, item), limit=MAX_XML_BYTES)
-        except EpubError:
-            continue
+        data = read_entry(archive, href, limit=MAX_XML_BYTES)
         text = re.sub(rb"<[^>]+>", b" ", data)
         total += len(b" ".join(text.split()))
     return total
@@ -297,7 +343,7 @@ def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
         legacy = metadata.find("opf:meta[@name='cover']", NS)
         if legacy is not None:
             cover_item = manifest.get(legacy.get("content"))
-    if cover_item is None:
+    if cover_item is None or _href(base, cover_item) not in archive.namelist():
         return
     data = read_entry(archive, _href(base, cover_item), limit=20 * 1024 * 1024)
     media_type = cover_item.get("media-type", "")
@@ -317,17 +363,34 @@ def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
         meta.cover_media_type = media_type
 
 
-def cover_thumbnail(data: bytes, width: int = 400) -> bytes:
-    """A JPEG of the cover at `width` pixels wide (keeps the aspect ratio)."""
+def cover_renditions(data: bytes, widths=(160, 320, 640)) -> dict[int, bytes]:
+    """JPEGs of the cover at each width (never enlarged); refuses images that are not images
+    or that would unpack to an absurd size (a decompression bomb)."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        image.draft("RGB", (width * 2, width * 4))
-        image = image.convert("RGB")
-        if image.width > width:
-            image = image.resize(
-                (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
-            )
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
-        return out.getvalue()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > 60_000_000:
+                raise EpubError(_("The cover image is too large."))
+            image.draft("RGB", (max(widths) * 2, max(widths) * 4))
+            image = image.convert("RGB")
+            return {width: _jpeg(image, width) for width in widths}
+    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise EpubError(_("The cover image cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def _jpeg(image, width: int) -> bytes:
+    from PIL import Image
+
+    if image.width > width:
+        image = image.resize(
+            (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
+        )
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def cover_thumbnail(data: bytes, width: int = 400) -> bytes:
+    """A JPEG of the cover at `width` pixels wide (keeps the aspect ratio)."""
+    return cover_renditions(data, widths=(width,))[width]

@@ -1,18 +1,45 @@
-"""Importing books: one EPUB at a time, all or nothing."""
+"""Importing books: one EPUB at a time, all or nothing.
+
+Everything is read and checked (catalogue.epub) before a byte is stored. Files are stored under
+names made from the content's hash, so re-importing the same file stores nothing new; when the
+database step fails, files this import created are removed again, so nothing is half-imported.
+"""
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .epub import EpubError, EpubMetadata, cover_thumbnail, read_epub
-from .models import Book, BookContributor, Contributor
+from . import audit
+from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
+from .models import COVER_WIDTHS, Book, BookContributor, CatalogueChange, Contributor
 
 # Roughly what a child reads: 250 words a minute of about 6 characters each.
 CHARACTERS_PER_MINUTE = 1500
 CHARACTERS_PER_PAGE = 1800
+MAX_EPUB_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class _Stored:
+    """Files saved by one import, to remove if the database step fails."""
+
+    names: list[str] = field(default_factory=list)
+
+    def save(self, name: str, data: bytes) -> str:
+        if default_storage.exists(name):
+            return name
+        saved = default_storage.save(name, ContentFile(data))
+        self.names.append(saved)
+        return saved
+
+    def remove(self) -> None:
+        for name in self.names:
+            default_storage.delete(name)
 
 
 def _find_existing(meta: EpubMetadata) -> Book | None:
@@ -25,53 +52,70 @@ def _find_existing(meta: EpubMetadata) -> Book | None:
     return None
 
 
-def import_epub(path: str | Path, **overrides) -> tuple[Book, bool]:
+def _apply_metadata(book: Book, meta: EpubMetadata) -> None:
+    book.title = meta.title
+    book.subtitle = meta.subtitle
+    book.description = book.description or meta.description
+    book.language = (meta.language or "sv").split("-")[0].lower()[:8]
+    book.publisher = meta.publisher or book.publisher
+    book.published_year = meta.published_year
+    book.isbn = meta.isbn or book.isbn
+    book.identifier = meta.identifier
+    book.layout = meta.layout
+    book.has_media_overlays = meta.has_media_overlays
+    if meta.subjects and not book.subjects:
+        book.subjects = [{"scheme": "epub", "heading": subject} for subject in meta.subjects]
+    if meta.text_characters:
+        book.reading_minutes = max(1, meta.text_characters // CHARACTERS_PER_MINUTE)
+        book.page_count = max(1, meta.text_characters // CHARACTERS_PER_PAGE)
+    elif meta.layout == "fixed":
+        book.page_count = meta.spine_length
+
+
+def _set_contributors(book: Book, meta: EpubMetadata) -> None:
+    book.book_contributors.all().delete()
+    for position, person in enumerate(meta.contributors):
+        contributor, _ = Contributor.objects.get_or_create(
+            name=person.name, defaults={"sort_name": person.sort_name or person.name}
+        )
+        BookContributor.objects.create(
+            book=book, contributor=contributor, role=person.role, position=position
+        )
+
+
+def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
     """Import or update one EPUB; returns (book, created). Raises EpubError, storing nothing."""
     path = Path(path)
+    if path.stat().st_size > MAX_EPUB_BYTES:
+        raise EpubError(_("The file is larger than 200 MB."))
     data = path.read_bytes()
     meta = read_epub(path)
-    cover = cover_thumbnail(meta.cover_bytes) if meta.cover_bytes else None
+    covers = cover_renditions(meta.cover_bytes, COVER_WIDTHS) if meta.cover_bytes else {}
     digest = hashlib.sha256(data).hexdigest()[:16]
-    with transaction.atomic():
-        book = _find_existing(meta)
-        created = book is None
-        book = book or Book()
-        book.title = meta.title
-        book.subtitle = meta.subtitle
-        book.description = book.description or meta.description
-        book.language = (meta.language or "sv").split("-")[0].lower()[:8]
-        book.publisher = meta.publisher
-        book.published_year = meta.published_year
-        book.isbn = meta.isbn
-        book.identifier = meta.identifier
-        book.layout = meta.layout
-        book.has_media_overlays = meta.has_media_overlays
-        if meta.text_characters:
-            book.reading_minutes = max(1, meta.text_characters // CHARACTERS_PER_MINUTE)
-            book.page_count = max(1, meta.text_characters // CHARACTERS_PER_PAGE)
-        elif meta.layout == "fixed":
-            book.page_count = meta.spine_length
-        for key, value in overrides.items():
-            setattr(book, key, value)
-        book.save()
-        epub_name = f"books/{digest}.epub"
-        if not default_storage.exists(epub_name):
-            epub_name = default_storage.save(epub_name, ContentFile(data))
-        book.epub.name = epub_name
-        if cover:
-            cover_name = f"covers/{digest}.jpg"
-            if not default_storage.exists(cover_name):
-                cover_name = default_storage.save(cover_name, ContentFile(cover))
-            book.cover.name = cover_name
-        book.save(update_fields=["epub", "cover"])
-        book.book_contributors.all().delete()
-        for position, person in enumerate(meta.contributors):
-            contributor, _ = Contributor.objects.get_or_create(
-                name=person.name, defaults={"sort_name": person.sort_name or person.name}
-            )
-            BookContributor.objects.create(
-                book=book, contributor=contributor, role=person.role, position=position
-            )
+    stored = _Stored()
+    try:
+        with transaction.atomic():
+            book = _find_existing(meta)
+            created = book is None
+            book = book or Book()
+            _apply_metadata(book, meta)
+            for key, value in overrides.items():
+                setattr(book, key, value)
+            book.epub.name = stored.save(f"books/{digest}.epub", data)
+            if covers:
+                book.cover_renditions = {
+                    str(width): stored.save(f"covers/{digest}-{width}.jpg", jpeg)
+                    for width, jpeg in covers.items()
+                }
+                book.cover.name = book.cover_renditions[str(max(covers))]
+            book.save()
+            _set_contributors(book, meta)
+            book.save(update_fields=["search_text"])
+            action = CatalogueChange.Action.IMPORTED
+            audit.record_change(user, action, book, {"file": ["", path.name]})
+    except BaseException:
+        stored.remove()
+        raise
     return book, created
 
 

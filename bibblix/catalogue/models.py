@@ -1,8 +1,32 @@
 """The catalogue: books chosen by librarians, their contributors, themes and licences."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+COVER_WIDTHS = (160, 320, 640)
+
+
+def validate_isbn(value: str) -> None:
+    """Refuse an ISBN whose check digit or length is wrong (python-stdnum does the maths)."""
+    from stdnum import isbn
+
+    if value and not isbn.is_valid(value):
+        raise ValidationError(_("%(value)s is not a valid ISBN."), params={"value": value})
+
+
+def normalise_isbn(value: str) -> str:
+    """ISBN-13 without hyphens, or "" when `value` is not a valid ISBN."""
+    from stdnum import isbn
+
+    value = (value or "").strip()
+    if not value or not isbn.is_valid(value):
+        return ""
+    return isbn.to_isbn13(isbn.compact(value))
 
 
 class Theme(models.Model):
@@ -73,10 +97,32 @@ class Book(models.Model):
     series_number = models.PositiveSmallIntegerField(_("number in series"), null=True, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_year = models.PositiveSmallIntegerField(_("year published"), null=True, blank=True)
-    isbn = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True)
+    isbn = models.CharField(
+        _("ISBN"), max_length=17, blank=True, db_index=True, validators=[validate_isbn]
+    )
     identifier = models.CharField(_("EPUB identifier"), max_length=300, blank=True, db_index=True)
     epub = models.FileField(_("EPUB file"), upload_to="books/", blank=True)
     cover = models.ImageField(_("cover"), upload_to="covers/", blank=True)
+    # {"160": "covers/<digest>-160.jpg", ...}: renditions made at import for srcset.
+    cover_renditions = models.JSONField(_("cover sizes"), default=dict, blank=True)
+    cover_url = models.URLField(
+        _("cover link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The publisher's cover image address from ONIX (not downloaded)."),
+    )
+    reading_age_min = models.PositiveSmallIntegerField(_("reading age from"), null=True, blank=True)
+    reading_level = models.CharField(
+        _("Swedish reading level"),
+        max_length=40,
+        blank=True,
+        help_text=_("E.g. the easy-to-read level (lättläst nivå 1–3) the publisher gives."),
+    )
+    subjects = models.JSONField(_("subjects"), default=list, blank=True)
+    accessibility = models.JSONField(_("accessibility features"), default=list, blank=True)
+    # Title, subtitle, series and contributors folded for search (lower case, å→a, ä→a, ö→o);
+    # kept up to date by save() and catalogue.search.refresh_search_text().
+    search_text = models.TextField(blank=True, editable=False, default="")
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="books", verbose_name=_("themes")
     )
@@ -115,11 +161,92 @@ class Book(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        # Browsing and filter-only searches list real books first, then by title: this index
+        # lets the database read the first page in order instead of sorting every match.
+        indexes = [
+            models.Index(fields=["is_generated", "title", "id"], name="catalogue_book_browse")
+        ]
         verbose_name = _("book")
         verbose_name_plural = _("books")
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.isbn:
+            self.isbn = normalise_isbn(self.isbn) or self.isbn
+        if self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("The age range ends before it starts.")})
+        window = (self.available_from, self.available_until)
+        if all(window) and window[1] < window[0]:
+            raise ValidationError(
+                {"available_until": _("The licence window ends before it starts.")}
+            )
+
+    def build_search_text(self) -> str:
+        people = []
+        if self.pk:
+            people = list(
+                self.book_contributors.values_list("contributor__name", flat=True).order_by(
+                    "position", "pk"
+                )
+            )
+        return fold(" ".join([self.title, self.subtitle, self.series, *people]))
+
+    @property
+    def cover_srcset(self) -> str:
+        """The `srcset` of the cover's renditions, e.g. "…-160.jpg 160w, …-320.jpg 320w"."""
+        from django.core.files.storage import default_storage
+
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w"
+            for width, name in sorted(self.cover_renditions.items(), key=lambda i: int(i[0]))
+        )
+
+    def cover_url_for(self, width: int = 320) -> str:
+        """The URL of the smallest rendition at least `width` wide (or the original cover)."""
+        from django.core.files.storage import default_storage
+
+        for size, name in sorted(self.cover_renditions.items(), key=lambda i: int(i[0])):
+            if int(size) >= width:
+                return default_storage.url(name)
+        if self.cover:
+            return self.cover.url
+        return self.cover_url
+
+    @property
+    def cover_src(self) -> str:
+        """A middle-sized cover URL for `src` (browsers pick from `srcset`)."""
+        return self.cover_url_for(320)
+
+    @property
+    def illustrators(self) -> list["Contributor"]:
+        return self.contributors_in(BookContributor.Role.ILLUSTRATOR)
+
+    @property
+    def length(self) -> str:
+        """ "short", "medium" or "long" (see LENGTHS), or "" when unknown."""
+        minutes = self.reading_minutes
+        if minutes is None and self.page_count:
+            minutes = self.page_count * 2
+        if minutes is None:
+            return ""
+        for name, (low, high) in LENGTHS.items():
+            if low <= minutes < high:
+                return name
+        return "long"
+
+    @property
+    def is_picture_book(self) -> bool:
+        return self.layout == self.Layout.FIXED
 
     @property
     def age_label(self) -> str:
@@ -139,6 +266,11 @@ class Book(models.Model):
     @property
     def authors(self) -> list["Contributor"]:
         return self.contributors_in(BookContributor.Role.AUTHOR)
+
+
+# Reading time in minutes: what a child calls a short, a medium or a long book. Books without a
+# reading time use two minutes a page.
+LENGTHS = {"short": (0, 30), "medium": (30, 120), "long": (120, 10**9)}
 
 
 class BookContributor(models.Model):
@@ -162,3 +294,98 @@ class BookContributor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contributor} ({self.get_role_display()})"
+
+
+class Shelf(models.Model):
+    """A curated, ordered list of books: national (no municipality) or one municipality's own."""
+
+    slug = models.SlugField(_("short name"), max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    symbol = models.CharField(_("symbol"), max_length=16, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    municipality = models.ForeignKey(
+        "members.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="shelves",
+        verbose_name=_("municipality"),
+        help_text=_("Empty for a national shelf made by the association."),
+    )
+    is_for_children = models.BooleanField(
+        _("shown to children"),
+        default=True,
+        help_text=_("Turn off for internal lists, e.g. test books."),
+    )
+    books = models.ManyToManyField(Book, through="ShelfEntry", related_name="shelves")
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("shelf")
+        verbose_name_plural = _("shelves")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(municipality__isnull=True),
+                name="catalogue_shelf_unique_national_slug",
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "municipality"], name="catalogue_shelf_unique_local_slug"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShelfEntry(models.Model):
+    shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE, related_name="entries")
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="shelf_entries")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("book on a shelf")
+        verbose_name_plural = _("books on a shelf")
+        constraints = [
+            models.UniqueConstraint(fields=["shelf", "book"], name="catalogue_shelfentry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shelf}: {self.book}"
+
+
+class CatalogueChange(models.Model):
+    """One audited change by staff: who, when, what (field: [before, after])."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RESTORED = "restored", _("Restored")
+        IMPORTED = "imported", _("Imported")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    model = models.CharField(_("kind"), max_length=40)
+    object_id = models.CharField(_("row"), max_length=40)
+    object_repr = models.CharField(_("what"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("catalogue change")
+        verbose_name_plural = _("catalogue changes")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

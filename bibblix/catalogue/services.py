@@ -3,10 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import Book
+from . import search as _search
+from .models import Book, Shelf, Theme
+
+WEEKLY_TIPS = "veckans-tips"
 
 
 def available_books(day: datetime.date | None = None) -> QuerySet[Book]:
@@ -19,18 +22,28 @@ def available_books(day: datetime.date | None = None) -> QuerySet[Book]:
     )
 
 
+def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
+    """Available books minus those kept on internal shelves only (e.g. test books)."""
+    internal = Shelf.objects.filter(is_for_children=False).values("books")
+    return available_books(day).exclude(pk__in=internal)
+
+
 def featured_books(limit: int = 12) -> list[Book]:
-    """The librarians' featured books for the home page (real books before generated ones)."""
-    books = (
-        available_books()
-        .filter(is_featured=True)
-        .order_by("is_generated", "title")
-        .prefetch_related("book_contributors__contributor")
-    )
-    return list(books[:limit])
+    """The national "Veckans tips" shelf in its order, then other featured books (real first)."""
+    books = children_books().prefetch_related("book_contributors__contributor")
+    chosen = list(shelf_books(national_shelf(WEEKLY_TIPS), limit=limit)) if limit else []
+    if len(chosen) < limit:
+        rest = (
+            books.filter(is_featured=True)
+            .exclude(pk__in=[b.pk for b in chosen])
+            .order_by("is_generated", "title")
+        )
+        chosen += list(rest[: limit - len(chosen)])
+    return chosen
 
 
 def get_book(pk: int) -> Book | None:
+    """The book with primary key `pk`, or None."""
     return Book.objects.filter(pk=pk).first()
 
 
@@ -47,22 +60,127 @@ class SearchFilters:
 
 
 def search(query: str = "", filters: SearchFilters | None = None) -> QuerySet[Book]:
-    """Books matching `query` and `filters`, best first. (Plain substring match for now; the
-    catalogue issue replaces it with typo-tolerant full-text search.)"""
-    filters = filters or SearchFilters()
-    books = available_books()
-    if query.strip():
-        books = books.filter(title__icontains=query.strip())
-    if filters.age is not None:
-        books = books.filter(age_min__lte=filters.age, age_max__gte=filters.age)
-    if filters.language:
-        books = books.filter(language=filters.language)
-    if filters.theme:
-        books = books.filter(themes__slug=filters.theme)
-    if filters.easy_to_read is not None:
-        books = books.filter(is_easy_to_read=filters.easy_to_read)
-    if filters.picture_book is not None:
-        books = books.filter(
-            layout=Book.Layout.FIXED if filters.picture_book else Book.Layout.REFLOWABLE
-        )
-    return books.order_by("is_generated", "title", "pk")
+    """Books matching `query` and `filters`, best first: typo-tolerant, prefix as you type,
+    å/ä/ö folded (see catalogue.search and docs/catalogue.md)."""
+    books = _search.apply_filters(children_books(), filters or SearchFilters())
+    if not query.strip():
+        return books.order_by("is_generated", "title", "pk")
+    return _search.rank_by_query(books, query)
+
+
+def refresh_search_index(book_ids=None) -> int:
+    """Recompute the search text of books (all by default); returns how many changed."""
+    return _search.refresh_search_text(book_ids)
+
+
+# --- shelves and book-page neighbours ------------------------------------------------------
+
+
+def national_shelf(slug: str) -> Shelf | None:
+    """The national shelf with `slug`, or None."""
+    return Shelf.objects.filter(slug=slug, municipality__isnull=True).first()
+
+
+def shelves_for(municipality=None) -> QuerySet[Shelf]:
+    """Children's shelves: the national ones and, given a municipality, its own (first)."""
+    scope = Q(municipality__isnull=True)
+    if municipality is not None:
+        scope |= Q(municipality=municipality)
+    return Shelf.objects.filter(scope, is_for_children=True).order_by(
+        "-municipality", "sort_order", "name"
+    )
+
+
+def shelf_books(shelf: Shelf | None, limit: int | None = None) -> list[Book]:
+    """The available books of `shelf` in the librarians' order."""
+    if shelf is None:
+        return []
+    books = (
+        available_books()
+        .filter(shelf_entries__shelf=shelf)
+        .order_by("shelf_entries__position", "title")
+        .prefetch_related("book_contributors__contributor")
+    )
+    return list(books[:limit] if limit else books)
+
+
+def free_to_try_books(limit: int = 12) -> list[Book]:
+    """Books anyone may read without a library card ("Prova utan lånekort")."""
+    books = children_books().filter(is_free_to_try=True).order_by("is_generated", "title")
+    return list(books.prefetch_related("book_contributors__contributor")[:limit])
+
+
+def theme_books(theme: Theme) -> QuerySet[Book]:
+    """Available children's books with `theme`, real books first."""
+    return children_books().filter(themes=theme).order_by("is_generated", "title", "pk")
+
+
+def series_neighbours(book: Book) -> tuple[Book | None, Book | None]:
+    """The books just before and after `book` in its series."""
+    if not book.series or book.series_number is None:
+        return None, None
+    same = children_books().filter(series=book.series).exclude(pk=book.pk)
+    before = same.filter(series_number__lt=book.series_number).order_by("-series_number").first()
+    after = same.filter(series_number__gt=book.series_number).order_by("series_number").first()
+    return before, after
+
+
+def similar_books(book: Book, limit: int = 6) -> list[Book]:
+    """ "More like this": books sharing the most themes, in an overlapping age band."""
+    theme_ids = list(book.themes.values_list("pk", flat=True))
+    if not theme_ids:
+        return []
+    books = (
+        children_books()
+        .exclude(pk=book.pk)
+        .filter(themes__in=theme_ids, age_min__lte=book.age_max, age_max__gte=book.age_min)
+        .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
+        .order_by("-shared", "is_generated", "title")
+    )
+    return list(books.prefetch_related("book_contributors__contributor")[:limit])
+
+
+def easier_book(book: Book) -> Book | None:
+    """ "An easier book on the same topic": shares a theme and is easy to read, or is clearly
+    shorter (under two thirds of the reading time) for the same or a younger age."""
+    theme_ids = list(book.themes.exclude(slug="lattlast").values_list("pk", flat=True))
+    if not theme_ids:
+        return None
+    easier = Q(is_easy_to_read=True) if not book.is_easy_to_read else Q(pk__in=[])
+    if book.reading_minutes:
+        easier |= Q(reading_minutes__lt=book.reading_minutes * 2 // 3, age_min__lte=book.age_min)
+    books = (
+        children_books()
+        .exclude(pk=book.pk)
+        .filter(easier, themes__in=theme_ids)
+        .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
+        .order_by("-shared", "-is_easy_to_read", "is_generated", "reading_minutes", "title")
+    )
+    return books.first()
+
+
+# --- curation ------------------------------------------------------------------------------
+
+
+def withdraw_book(book: Book, user=None) -> bool:
+    """Hide `book` from children (audited); False when it already was withdrawn."""
+    from . import audit
+
+    if book.is_withdrawn:
+        return False
+    book.is_withdrawn = True
+    book.save(update_fields=["is_withdrawn", "updated_at"])
+    audit.record_change(user, "withdrawn", book, {"is_withdrawn": [False, True]})
+    return True
+
+
+def restore_book(book: Book, user=None) -> bool:
+    """Show a withdrawn `book` to children again (audited); False when it was not withdrawn."""
+    from . import audit
+
+    if not book.is_withdrawn:
+        return False
+    book.is_withdrawn = False
+    book.save(update_fields=["is_withdrawn", "updated_at"])
+    audit.record_change(user, "restored", book, {"is_withdrawn": [True, False]})
+    return True

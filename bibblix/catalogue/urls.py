@@ -4,5 +4,8 @@ from . import views
 
 app_name = "catalogue"
 urlpatterns = [
+    path("books/", views.books, name="books"),
     path("books/<int:pk>/", views.book_detail, name="book"),
+    path("themes/<slug:slug>/", views.theme, name="theme"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,16 +1,76 @@
+"""Children's pages: theme shelves, search as you type, the book page."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from . import services
+from .forms import SearchForm
+from .models import Theme
+
+PER_PAGE = 24
+SHELF_ROW = 8
+INTERNAL_THEMES = {"testbocker"}
+
+
+def _children_themes():
+    return (
+        Theme.objects.exclude(slug__in=INTERNAL_THEMES)
+        .annotate(count=Count("books", filter=Q(books__is_withdrawn=False)))
+        .filter(count__gt=0)
+    )
+
+
+def books(request):
+    """/books/: the shelves (curated, free to try, one per theme) as rows of covers."""
+    themes = list(_children_themes())
+    rows = [(theme, services.theme_books(theme)[:SHELF_ROW]) for theme in themes]
+    context = {
+        "themes": themes,
+        "theme_rows": rows,
+        "free_to_try": services.free_to_try_books(limit=SHELF_ROW),
+        "form": SearchForm(),
+    }
+    return render(request, "catalogue/books.html", context)
+
+
+def theme(request, slug: str):
+    """/themes/<slug>/: every book with one theme, a page at a time."""
+    chosen = get_object_or_404(Theme.objects.exclude(slug__in=INTERNAL_THEMES), slug=slug)
+    page = Paginator(services.theme_books(chosen), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "catalogue/theme.html", {"theme": chosen, "page": page})
+
+
+def search(request):
+    """/search/?q=…: the search page; htmx asks for the results alone while the child types."""
+    form = SearchForm(request.GET or None)
+    query, filters = form.query_and_filters()
+    results = services.search(query, filters).prefetch_related("book_contributors__contributor")
+    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": query, "page": page, "searched": bool(request.GET)}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "catalogue/_search_results.html", context)
+    return render(request, "catalogue/search.html", context)
 
 
 def book_detail(request, pk: int):
+    """/books/<id>/: cover, blurb, facts, series neighbours, more like this, an easier book."""
     book = (
-        services.available_books()
+        services.children_books()
         .filter(pk=pk)
         .prefetch_related("themes", "book_contributors__contributor")
         .first()
     )
     if book is None:
         raise Http404
-    return render(request, "catalogue/book_detail.html", {"book": book})
+    before, after = services.series_neighbours(book)
+    context = {
+        "book": book,
+        "series_before": before,
+        "series_after": after,
+        "similar": services.similar_books(book),
+    }
+    easier = services.easier_book(book)
+    context["easier"], context["easier_list"] = easier, [easier] if easier else []
+    return render(request, "catalogue/book_detail.html", context)

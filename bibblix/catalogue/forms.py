@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import LENGTHS, Theme
+from .services import SearchFilters
+
+AGES = [("", _("Any age"))] + [(str(age), str(age)) for age in range(3, 15)]
+LENGTH_CHOICES = [
+    ("", _("Any length")),
+    ("short", _("Short")),
+    ("medium", _("Medium")),
+    ("long", _("Long")),
+]
+LANGUAGES = [
+    ("", _("Any language")),
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("fi", _("Finnish")),
+    ("so", _("Somali")),
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for a book"), required=False, max_length=100)
+    age = forms.TypedChoiceField(
+        label=_("Age"), choices=AGES, required=False, coerce=int, empty_value=None
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    length = forms.ChoiceField(label=_("Length"), choices=LENGTH_CHOICES, required=False)
+    easy = forms.BooleanField(label=_("Easy to read"), required=False)
+    picture = forms.BooleanField(label=_("Picture book"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.exclude(slug="testbocker")
+        self.fields["theme"].choices = [("", _("Any theme"))] + [
+            (t.slug, f"{t.symbol} {t.name_sv}") for t in themes
+        ]
+
+    def query_and_filters(self) -> tuple[str, SearchFilters]:
+        """The query and filters a child chose; unknown values are ignored, not errors."""
+        if not self.is_bound:
+            return "", SearchFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("q", "") or "", SearchFilters(
+            age=data.get("age"),
+            language=data.get("language") or None,
+            theme=data.get("theme") or None,
+            length=data.get("length") if data.get("length") in LENGTHS else None,
+            easy_to_read=True if data.get("easy") else None,
+            picture_book=True if data.get("picture") else None,
+        )

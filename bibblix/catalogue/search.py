@@ -1,0 +1,230 @@
+"""Child-friendly search with the database's own machinery (see docs/catalogue.md).
+
+Books and queries are folded the same way (catalogue.text.fold: lower case, å/ä→a, ö→o).
+PostgreSQL: every word must start a word of the book (a `simple` tsvector prefix query on a
+GIN index: as you type); when no book matches, pg_trgm's word similarity (`<%` on a GIN
+trigram index) forgives typos and ranks by similarity.
+SQLite: FTS5 with the trigram tokenizer. Every word must occur (substring: prefixes and whole
+words); when nothing does, the query's trigrams are OR-ed to fetch the best candidates by bm25,
+which are reranked in Python by word similarity (the same measure pg_trgm uses) to forgive typos.
+"""
+# SQL here is built from constants (table and column names); what a child types is always
+# passed as a query parameter, never formatted into the SQL.
+# ruff: noqa: S608, S611
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from .models import LENGTHS, Book, BookContributor
+from .search_index import FTS_TABLE, TSVECTOR
+from .text import fold, words
+
+FUZZY_CANDIDATES = 300
+FUZZY_THRESHOLD = 0.5
+COLUMN = '"catalogue_book"."search_text"'
+
+
+def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int = 2000) -> int:
+    """Recompute the folded search text of the given books (all when None); returns how many
+    changed. Triggers keep the SQLite FTS table in step; PostgreSQL indexes the column itself."""
+    books = Book.objects.all() if book_ids is None else Book.objects.filter(pk__in=list(book_ids))
+    people = defaultdict(list)
+    for book_id, name in (
+        BookContributor.objects.filter(book__in=books)
+        .order_by("book_id", "position", "pk")
+        .values_list("book_id", "contributor__name")
+    ):
+        people[book_id].append(name)
+    changed = []
+    for book in books.only("pk", "title", "subtitle", "series", "search_text").iterator(
+        chunk_size=batch_size
+    ):
+        text = fold(" ".join([book.title, book.subtitle, book.series, *people[book.pk]]))
+        if text != book.search_text:
+            book.search_text = text
+            changed.append(book)
+    Book.objects.bulk_update(changed, ["search_text"], batch_size=batch_size)
+    return len(changed)
+
+
+def apply_filters(books: QuerySet[Book], filters) -> QuerySet[Book]:
+    """Narrow `books` by a SearchFilters."""
+    if filters.age is not None:
+        books = books.filter(age_min__lte=filters.age, age_max__gte=filters.age)
+    if filters.language:
+        books = books.filter(language=filters.language)
+    if filters.theme:
+        books = books.filter(themes__slug=filters.theme)
+    if filters.length in LENGTHS:
+        low, high = LENGTHS[filters.length]
+        books = books.filter(
+            Q(reading_minutes__gte=low, reading_minutes__lt=high)
+            | Q(reading_minutes__isnull=True, page_count__gte=low / 2, page_count__lt=high / 2)
+        )
+    if filters.easy_to_read is not None:
+        books = books.filter(is_easy_to_read=filters.easy_to_read)
+    if filters.picture_book is not None:
+        layout = Book.Layout.FIXED if filters.picture_book else Book.Layout.REFLOWABLE
+        books = books.filter(layout=layout)
+    return books
+
+
+def rank_by_query(books: QuerySet[Book], query: str) -> QuerySet[Book]:
+    """`books` that match `query`, best first (unchanged order when the query is empty)."""
+    terms = words(query)
+    if not terms:
+        return books
+    if connection.vendor == "postgresql":
+        return _postgres(books, terms)
+    return _sqlite(books, terms)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    # Terms are folded to [a-z0-9], so they are safe inside a tsquery. Only the last word is
+    # still being typed: earlier words must match whole, which keeps short words like "de" from
+    # expanding to half the catalogue ("de:*"). Then every word as a prefix ("pip lång"), and
+    # only then the typo step.
+    whole_then_prefix = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    all_prefixes = " & ".join(f"{term}:*" for term in terms)
+    for tsquery in dict.fromkeys([whole_then_prefix, all_prefixes]):
+        strict = books.filter(
+            RawSQL(
+                f"{TSVECTOR.replace('search_text', COLUMN)} @@ to_tsquery('simple', %s)",
+                [tsquery],
+                output_field=BooleanField(),
+            )
+        )
+        if strict.exists():
+            return _rank_by_position(strict, terms)
+    # Nothing starts with what was typed: forgive typos with pg_trgm's word similarity (the
+    # `<%` operator uses the GIN trigram index and pg_trgm.word_similarity_threshold, 0.6).
+    phrase = " ".join(terms)
+    fuzzy = books.filter(
+        RawSQL(f"%s <%% {COLUMN}", [phrase], output_field=BooleanField())
+    ).annotate(rank=RawSQL(f"word_similarity(%s, {COLUMN})", [phrase], output_field=FloatField()))
+    return fuzzy.order_by("-rank", "is_generated", "title")
+
+
+def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    """Books whose text starts with the query first, then those with a word starting with it.
+    Cheap on purpose: every matching row is ranked, and a prefix like "dra" matches thousands."""
+    phrase = " ".join(terms)
+    rank = RawSQL(
+        f"(CASE WHEN {COLUMN} LIKE %s THEN 2 WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
+        [f"{phrase}%", f"% {phrase}%"],
+        output_field=FloatField(),
+    )
+    return books.annotate(rank=rank).order_by("-rank", "is_generated", "title")
+
+
+# --- SQLite --------------------------------------------------------------------------------
+
+
+def _sqlite(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    strict = _sqlite_strict(books, terms)
+    if strict.exists():
+        return _rank_by_position(strict, terms)
+    return _sqlite_fuzzy(books, terms)
+
+
+def _sqlite_strict(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    long_terms = [t for t in terms if len(t) >= 3]
+    for short in (t for t in terms if len(t) < 3):
+        # The trigram tokenizer needs three letters; shorter words match as word prefixes.
+        books = books.filter(
+            Q(search_text__startswith=short) | Q(search_text__contains=f" {short}")
+        )
+    if long_terms:
+        expression = " AND ".join(f'"{term}"' for term in long_terms)
+        books = books.filter(
+            RawSQL(
+                f'"catalogue_book"."id" IN (SELECT rowid FROM {FTS_TABLE} '
+                f"WHERE {FTS_TABLE} MATCH %s)",
+                [expression],
+                output_field=BooleanField(),
+            )
+        )
+    return books
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def word_similarity(query_words: list[str], text: str) -> float:
+    """How well each query word matches its best word in `text` (0..1), averaged; a word that
+    starts a text word counts fully, so prefixes typed so far rank high."""
+    text_words = text.split()
+    if not query_words or not text_words:
+        return 0.0
+    total = 0.0
+    for word in query_words:
+        grams = _trigrams(word)
+        best = 0.0
+        for candidate in text_words:
+            if candidate.startswith(word):
+                best = 1.0
+                break
+            best = max(best, len(grams & _trigrams(candidate)) / len(grams | _trigrams(candidate)))
+        total += best
+    return total / len(query_words)
+
+
+def _sqlite_fuzzy(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
+    candidates = _fts_candidates(_all_words_expression(terms)) or _fts_candidates(
+        _any_word_expression(terms)
+    )
+    scored = [(pk, word_similarity(terms, text)) for pk, text in candidates]
+    scored = [(pk, score) for pk, score in scored if score >= FUZZY_THRESHOLD]
+    if not scored:
+        return books.none()
+    rank = Case(
+        *[When(pk=pk, then=Value(score)) for pk, score in scored], output_field=FloatField()
+    )
+    return (
+        books.filter(pk__in=[pk for pk, _score in scored])
+        .annotate(rank=rank)
+        .order_by("-rank", "is_generated", "title")
+    )
+
+
+def _fts_candidates(expression: str) -> list[tuple[int, str]]:
+    """The best FUZZY_CANDIDATES rows for an FTS5 expression, by bm25. Filters are applied
+    afterwards: an FTS MATCH joined to other conditions makes SQLite re-run the MATCH per row."""
+    if not expression:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, search_text FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"ORDER BY rank LIMIT {FUZZY_CANDIDATES}",
+            [expression],
+        )
+        return cursor.fetchall()
+
+
+def _all_words_expression(terms: list[str]) -> str:
+    # Every word must share a trigram with the book: a typo rarely breaks all of a word's
+    # trigrams, and requiring each word keeps the candidate set small enough to rank quickly.
+    groups = []
+    for term in terms:
+        grams = sorted(_inner_trigrams(term))
+        if grams:
+            groups.append("(" + " OR ".join(f'"{gram}"' for gram in grams) + ")")
+    return " AND ".join(groups)
+
+
+def _any_word_expression(terms: list[str]) -> str:
+    grams = sorted({gram for term in terms for gram in _inner_trigrams(term)})
+    return " OR ".join(f'"{gram}"' for gram in grams)
+
+
+def _inner_trigrams(word: str) -> set[str]:
+    return {word[i : i + 3] for i in range(len(word) - 2)}

@@ -1,0 +1,18 @@
+from django import template
+
+from bibblix.catalogue import services
+
+register = template.Library()
+
+
+@register.simple_tag
+def children_shelves(patron=None, limit: int = 8) -> list:
+    """(shelf, books) for the national shelves and the child's municipality's own shelves.
+    The patron comes from the page context, so the catalogue needs no import of patrons."""
+    municipality = getattr(patron, "municipality", None)
+    rows = []
+    for shelf in services.shelves_for(municipality):
+        books = services.shelf_books(shelf, limit=limit)
+        if books:
+            rows.append((shelf, books))
+    return rows

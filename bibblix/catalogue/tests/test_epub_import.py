@@ -1,0 +1,78 @@
+import pytest
+from django.core.files.storage import default_storage
+
+from bibblix.catalogue.importing import import_epub
+from bibblix.catalogue.models import Book, CatalogueChange
+
+from .epubs import build_epub, opf, write
+
+pytestmark = pytest.mark.django_db
+
+
+def test_valid_epub_imports_metadata_people_and_cover_sizes(tmp_path):
+    book, created = import_epub(write(tmp_path, build_epub()))
+    assert created
+    assert (book.title, book.language, book.publisher, book.published_year) == (
+        "Testboken",
+        "sv",
+        "Testförlaget",
+        2024,
+    )
+    assert [c.name for c in book.authors] == ["Astrid Testsson"]
+    assert [c.name for c in book.contributors_in("illustrator")] == ["Ilse Bildmakare"]
+    assert sorted(book.cover_renditions) == ["160", "320", "640"]
+    assert all(default_storage.exists(name) for name in book.cover_renditions.values())
+    assert "160w" in book.cover_srcset and "320w" in book.cover_srcset
+    assert book.reading_minutes >= 1 and book.page_count >= 1
+    assert default_storage.exists(book.epub.name)
+
+
+def test_cover_renditions_are_jpegs_of_the_right_width(tmp_path):
+    from PIL import Image
+
+    book, _ = import_epub(write(tmp_path, build_epub()))
+    with default_storage.open(book.cover_renditions["160"]) as handle:
+        image = Image.open(handle)
+        assert (image.format, image.width) == ("JPEG", 160)
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path):
+    first, _ = import_epub(write(tmp_path, build_epub(), "a.epub"))
+    first.description = "Bibliotekariens text"
+    first.save()
+    changed = build_epub(package=opf(title="Testboken, ny utgåva"))
+    second, created = import_epub(write(tmp_path, changed, "b.epub"))
+    assert not created and second.pk == first.pk
+    assert Book.objects.count() == 1
+    second.refresh_from_db()
+    assert second.title == "Testboken, ny utgåva"
+    assert second.description == "Bibliotekariens text"  # the librarian's blurb stays
+
+
+def test_reimport_matches_on_isbn_even_with_a_new_identifier(tmp_path):
+    import_epub(write(tmp_path, build_epub(package=opf(isbn="9789129688313")), "a.epub"))
+    again = opf(identifier="urn:uuid:other", isbn="978-91-29-68831-3")
+    book, created = import_epub(write(tmp_path, build_epub(package=again), "b.epub"))
+    assert not created and book.isbn == "9789129688313"
+    assert Book.objects.count() == 1
+
+
+def test_import_is_audited(tmp_path):
+    book, _ = import_epub(write(tmp_path, build_epub()))
+    change = CatalogueChange.objects.get()
+    assert (change.action, change.object_id) == ("imported", str(book.pk))
+
+
+def test_fixed_layout_is_detected(tmp_path):
+    package = opf(layout="pre-paginated")
+    book, _ = import_epub(write(tmp_path, build_epub(package=package)))
+    assert book.layout == "fixed"
+
+
+def test_import_runs_as_a_task(tmp_path):
+    from bibblix.catalogue.tasks import import_epub_file
+
+    result = import_epub_file.enqueue(str(write(tmp_path, build_epub())))
+    assert result.return_value["created"] is True
+    refused = import_epub_file.enqueue(str(write(tmp_path, b"junk", "junk.epub")))
+    assert "refused" in refused.return_value

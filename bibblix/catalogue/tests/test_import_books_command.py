@@ -1,0 +1,67 @@
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from bibblix.catalogue.models import Book
+
+from .epubs import build_epub, opf, write
+
+pytestmark = pytest.mark.django_db
+
+BOOKS = settings.SHARED_DIR / "books"
+
+
+def test_folder_import_reports_each_refused_file_and_fails(tmp_path, capsys):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    write(folder, build_epub(), "good.epub")
+    write(folder, build_epub(package=opf(title="Två", identifier="urn:uuid:2")), "second.epub")
+    write(folder, build_epub(extra={"../evil": "x"}), "evil.epub")
+    write(folder, b"not a zip", "broken.epub")
+    with translation.override("en"), pytest.raises(CommandError, match="2 file"):
+        call_command("import_books", str(folder), "--no-progress")
+    out = capsys.readouterr().out
+    assert Book.objects.count() == 2
+    refused = [line for line in out.splitlines() if line.startswith("REFUSED")]
+    assert len(refused) == 2
+    assert any("evil.epub" in line and "unsafe path" in line for line in refused)
+    assert any("broken.epub" in line and "not a ZIP" in line for line in refused)
+
+
+def test_clean_import_exits_normally_and_reimport_updates(tmp_path, capsys):
+    path = write(tmp_path, build_epub())
+    call_command("import_books", str(path), "--no-progress")
+    call_command("import_books", str(path), "--no-progress")
+    assert Book.objects.count() == 1
+    assert "0 imported, 1 updated, 0 refused" in capsys.readouterr().out
+
+
+def test_missing_file_is_refused(tmp_path, capsys):
+    with pytest.raises(CommandError):
+        call_command("import_books", str(tmp_path / "nope.epub"), "--no-progress")
+    assert "REFUSED" in capsys.readouterr().out
+
+
+@pytest.mark.shared
+def test_all_shared_books_import_with_metadata_and_covers(capsys):
+    call_command("import_books", str(BOOKS), "--no-progress")
+    assert Book.objects.count() == 15
+    titles = set(Book.objects.values_list("title", flat=True))
+    assert {"Peter and Wendy", "The Jungle Book", "The Wonderful Adventures of Nils"} <= titles
+    nils = Book.objects.get(title="The Wonderful Adventures of Nils")
+    assert "Selma Lagerlöf" in [c.name for c in nils.authors]
+    assert nils.language == "en" and nils.reading_minutes > 60
+    grimm = Book.objects.get(title="Household Tales")
+    assert {c.name for c in grimm.authors} >= {"Jacob Grimm", "Wilhelm Grimm"}
+    standard_ebooks = Book.objects.exclude(title__startswith="mol-").exclude(
+        identifier__contains="cole"
+    )
+    assert all(sorted(b.cover_renditions) == ["160", "320", "640"] for b in standard_ebooks)
+    cole = Book.objects.get(title__contains="Voyage of Life")
+    assert cole.layout == "fixed" and cole.cover
+    overlays = Book.objects.filter(title__startswith="mol-")
+    assert overlays.count() == 2 and all(b.has_media_overlays for b in overlays)
+    assert not Book.objects.exclude(title__startswith="mol-").filter(has_media_overlays=True)
+    call_command("import_books", str(BOOKS), "--no-progress")
+    assert Book.objects.count() == 15
