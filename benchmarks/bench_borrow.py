@@ -1,6 +1,6 @@
 """Borrow throughput: loans/s at 32 parallel clients on PostgreSQL, through HTTP.
 
-Creates the database `bench_borrow` on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432),
+Creates the database `bench_borrow` on the server of BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres),
 migrates it, seeds children, sessions and books, starts gunicorn on 127.0.0.1 with these
 settings, and drives POST /api/v1/loans from 32 client threads (each with its own keep-alive
 connection and a logged-in child) for a bounded number of requests and seconds. Prints loans/s,
@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+# BENCH_POSTGRES_URL names an existing database on the server (as in every benchmark script).
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SERVER = ADMIN_URL.rsplit("/", 1)[0]
 DB_NAME = "bench_borrow"
 CLIENTS = 32
 REQUESTS = int(os.environ.get("BENCH_BORROW_REQUESTS", "6000"))
@@ -34,7 +36,7 @@ def admin_sql(statement: str) -> None:
     import psycopg
 
     with psycopg.connect(
-        SERVER.replace("postgres://", "postgresql://") + "/postgres", autocommit=True
+        ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
     ) as conn:
         conn.execute(statement)
 

@@ -1,7 +1,7 @@
 """Member register figures: "who is connected on D" over a large history, and a register import.
 
 Builds 290 municipalities (every Swedish one) with six dated steps each in its own database (a
-temporary SQLite file, and a `bench_members` PostgreSQL database when BENCH_DATABASE_URL or the
+temporary SQLite file, and a `bench_members` PostgreSQL database when BENCH_POSTGRES_URL or the
 default local server answers), prints timings, and drops what it made.
 """
 
@@ -87,7 +87,7 @@ def run_one() -> None:
 
 
 def _postgres_url() -> str | None:
-    url = os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
+    url = os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT)
     try:
         import psycopg
 

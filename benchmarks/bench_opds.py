@@ -1,7 +1,7 @@
 """How long OPDS feeds take to build over the 3,000-book demo catalogue (p50/p95 per feed).
 
 Standalone: runs on its own SQLite file and media folder in a temporary directory, then, when
-BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) answers, again on a
+BENCH_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) answers, again on a
 `bench_opds` PostgreSQL database that it creates and drops. Never touches var/ or test databases.
 """
 
@@ -35,7 +35,7 @@ def setup(workdir: str) -> None:
     os.environ["TASKS_BACKEND"] = "immediate"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench_opds.sqlite3"
     if os.environ.get(LEG) == "postgres":
-        os.environ["DATABASE_URL"] = _fresh_postgres(os.environ["BENCH_DATABASE_URL"])
+        os.environ["DATABASE_URL"] = _fresh_postgres(os.environ["BENCH_POSTGRES_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibblix.settings")
     import django
 
@@ -72,7 +72,7 @@ def _postgres_answers(url: str) -> bool:
 
 def _drop_postgres() -> None:
     if os.environ.get(LEG) == "postgres":
-        url = os.environ["BENCH_DATABASE_URL"]
+        url = os.environ["BENCH_POSTGRES_URL"]
         from django.db import connections
 
         connections.close_all()
@@ -113,11 +113,11 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    url = os.environ.get("BENCH_DATABASE_URL", "")
+    url = os.environ.setdefault("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not os.environ.get(LEG) and url:
         if _postgres_answers(url):
             env = {**os.environ, LEG: "postgres"}
             # Our own interpreter running this very file: no outside input.
             leg = subprocess.run([sys.executable, __file__], env=env, check=False)  # noqa: S603
             sys.exit(leg.returncode)
-        print("PostgreSQL leg not run: nothing answered at BENCH_DATABASE_URL")
+        print("PostgreSQL leg not run: nothing answered at BENCH_POSTGRES_URL")

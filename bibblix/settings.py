@@ -150,6 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     (VAR_DIR).mkdir(parents=True, exist_ok=True)
+    # Tests use a file, not Django's shared in-memory database: the browser tests' live server
+    # answers in other threads, and in memory SQLite reports "table is locked" at once where a
+    # file with busy_timeout waits for the other writer to finish.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 # Several test runs may share one PostgreSQL server: TEST_DATABASE_NAME keeps them apart.
 if env("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}

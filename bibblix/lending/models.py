@@ -118,7 +118,7 @@ class Hold(models.Model):
     )
     placed_at = models.DateTimeField(_("placed"), db_index=True)
     fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("hold cancelled"), null=True, blank=True)
     loan = models.OneToOneField(
         Loan,
         on_delete=models.SET_NULL,
@@ -154,7 +154,7 @@ class ReadingProgress(models.Model):
     book = models.ForeignKey(
         "catalogue.Book", on_delete=models.CASCADE, related_name="+", verbose_name=_("book")
     )
-    locator = models.TextField(_("position"), blank=True)
+    locator = models.TextField(_("reading position"), blank=True)
     percentage = models.FloatField(_("share read"), default=0.0)
     updated_at = models.DateTimeField(_("updated"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -181,7 +181,7 @@ class Bookmark(models.Model):
     book = models.ForeignKey(
         "catalogue.Book", on_delete=models.CASCADE, related_name="+", verbose_name=_("book")
     )
-    locator = models.TextField(_("position"))
+    locator = models.TextField(_("reading position"))
     label = models.CharField(_("label"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
