@@ -35,6 +35,13 @@ def books(request):
     return render(request, "catalogue/books.html", context)
 
 
+def free_books(request):
+    """/books/free/: the books anyone may read without a library card."""
+    return render(
+        request, "catalogue/free_books.html", {"books": services.free_to_try_books(limit=48)}
+    )
+
+
 def theme(request, slug: str):
     """/themes/<slug>/: every book with one theme, a page at a time."""
     chosen = get_object_or_404(Theme.objects.exclude(slug__in=INTERNAL_THEMES), slug=slug)
