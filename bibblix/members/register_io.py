@@ -76,12 +76,14 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, dict]]:
     except UnicodeDecodeError:
         text = content.decode("cp1252")  # "CSV" saved by a Swedish Excel
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+        # Only the delimiter is taken from the header: sniffing quote rules from a line with no
+        # quotes would turn off Excel's doubled quotes ("") inside quoted values.
+        delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
     except (csv.Error, IndexError):
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(text), dialect=csv.excel, delimiter=delimiter)
     for row in reader:
-        yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        yield reader.line_num, {k.strip(): _unguard((v or "").strip()) for k, v in row.items() if k}
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict]]:
@@ -305,10 +307,26 @@ def export_rows(organisations: Iterable[Organisation]) -> Iterator[list[str]]:
         ]
 
 
+# A cell that starts like a formula is run by a spreadsheet when the export is opened: any
+# municipality could then plant a formula in the association's copy (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(value: str) -> str:
+    """CSV: make a formula-like text inert with a leading apostrophe (Excel's text marker)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _unguard(value: str) -> str:
+    """Import: take back the apostrophe that `_guard` added."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def export_csv(organisations: Iterable[Organisation]) -> str:
     """The register as CSV text (UTF-8, comma-separated, header row)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(export_rows(organisations))
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([_guard(value) for value in row] for row in export_rows(organisations))
     return buffer.getvalue()
 
 
@@ -319,6 +337,10 @@ def export_xlsx(organisations: Iterable[Organisation]) -> bytes:
     sheet.title = "Medlemsregister"
     for row in export_rows(organisations):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # Typed as text, so a value like "=HYPERLINK(...)" is never a formula.
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

