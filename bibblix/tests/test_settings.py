@@ -52,3 +52,23 @@ def test_postgres_by_database_url(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    environment.update(
+        BIBBLIX_ENV="production",
+        SECRET_KEY="k" * 20 + "-Qx9!vLm2#pR7&tZ4@wY8^nB3*hJ6%fD1",
+        CARD_HASH_KEY="c" * 50,
+        ALLOWED_HOSTS="bibblix.example",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
