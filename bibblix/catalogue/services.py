@@ -112,7 +112,12 @@ def free_to_try_books(limit: int = 12) -> list[Book]:
 
 def theme_books(theme: Theme) -> QuerySet[Book]:
     """Available children's books with `theme`, real books first."""
-    return children_books().filter(themes=theme).order_by("is_generated", "title", "pk")
+    return (
+        children_books()
+        .filter(themes=theme)
+        .order_by("is_generated", "title", "pk")
+        .prefetch_related("book_contributors__contributor")
+    )
 
 
 def series_neighbours(book: Book) -> tuple[Book | None, Book | None]:

@@ -1,0 +1,30 @@
+"""The children's pages cost the same number of queries however many books they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bibblix.catalogue.models import Book, BookContributor, Contributor, Theme
+
+
+def add_books(themes, count, start=0):
+    for number in range(start, start + count):
+        book = Book.objects.create(title=f"Bok {number}", is_featured=True)
+        book.themes.add(themes[number % len(themes)])
+        author = Contributor.objects.create(name=f"Författare {number}")
+        BookContributor.objects.create(book=book, contributor=author)
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/", "/books/", "/themes/t1/", "/search/?q=bok", "/books/free/"])
+def test_page_queries_do_not_grow_with_books(client, db, url):
+    themes = [Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*") for n in range(3)]
+    add_books(themes, 3)
+    few = queries(client, url)
+    add_books(themes, 30, start=3)
+    assert queries(client, url) == few
