@@ -6,14 +6,19 @@ municipality's shelves, scoped through members.scoping like every staff lookup.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bibblix.members.scoping import MunicipalityScopedAdmin
 from bibblix.members.services import is_limited_staff, scope_for_staff, staff_municipality_id
 
-from . import audit, services
+from . import audit, importing, services
+from .forms import BookAdminForm, EpubUploadForm
 from .models import Book, BookContributor, CatalogueChange, Contributor, Shelf, ShelfEntry, Theme
 
 Action = CatalogueChange.Action
@@ -103,7 +108,18 @@ class BookAdmin(NationalCatalogueAdmin):
     filter_horizontal = ["themes"]
     inlines = [BookContributorInline]
     actions = ["withdraw", "restore"]
-    readonly_fields = ["cover_renditions", "subjects", "accessibility", "identifier"]
+    # Files change only through the safe import (EPUB) or `replace_cover` (every cover size):
+    # a plain file field would store an unchecked EPUB and leave the old cover sizes in use.
+    readonly_fields = [
+        "epub",
+        "cover",
+        "cover_renditions",
+        "subjects",
+        "accessibility",
+        "identifier",
+    ]
+    form = BookAdminForm
+    change_list_template = "admin/catalogue/book/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "description", "content_note", "themes"]}),
         (
@@ -127,6 +143,7 @@ class BookAdmin(NationalCatalogueAdmin):
                     ("isbn", "identifier"),
                     "epub",
                     "cover",
+                    "new_cover",
                     "cover_url",
                     "cover_renditions",
                     "subjects",
@@ -166,6 +183,38 @@ class BookAdmin(NationalCatalogueAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("new_cover")
+        if upload:
+            importing.replace_cover(obj, form.cover_bytes, request.user)
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_epub_view)
+        return [path("import/", import_view, name="catalogue_book_import")] + super().get_urls()
+
+    def import_epub_view(self, request):
+        """Import one EPUB through the same safe import as `import_books`."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = EpubUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                book, created = form.import_book(request.user)
+            except importing.EpubError as exc:
+                form.add_error("epub", str(exc))
+            else:
+                text = _("“%(title)s” was imported.") if created else _("“%(title)s” was updated.")
+                self.message_user(request, text % {"title": book.title}, messages.SUCCESS)
+                return redirect("admin:catalogue_book_change", book.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": _("Import an EPUB"),
+        }
+        return TemplateResponse(request, "admin/catalogue/book/import.html", context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

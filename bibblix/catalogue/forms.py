@@ -1,7 +1,11 @@
+import tempfile
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LENGTHS, Theme
+from .epub import EpubError, cover_renditions
+from .importing import import_epub
+from .models import LENGTHS, Book, Theme
 from .services import SearchFilters
 
 AGES = [("", _("Any age"))] + [(str(age), str(age)) for age in range(3, 15)]
@@ -53,3 +57,40 @@ class SearchForm(forms.Form):
             easy_to_read=True if data.get("easy") else None,
             picture_book=True if data.get("picture") else None,
         )
+
+
+class BookAdminForm(forms.ModelForm):
+    """The staff form for a book, with a checked way to give it a new cover."""
+
+    new_cover = forms.FileField(
+        label=_("New cover"),
+        required=False,
+        help_text=_("A JPEG or PNG image; all cover sizes are made from it."),
+    )
+
+    class Meta:
+        model = Book
+        fields = ["title"]  # the admin's fieldsets decide the fields; this is only the base
+
+    def clean_new_cover(self):
+        upload = self.cleaned_data.get("new_cover")
+        if upload:
+            self.cover_bytes = upload.read()
+            try:
+                cover_renditions(self.cover_bytes, (160,))
+            except EpubError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+
+class EpubUploadForm(forms.Form):
+    epub = forms.FileField(label=_("EPUB file"))
+
+    def import_book(self, user) -> tuple[Book, bool]:
+        """Run the safe import on the uploaded file; raises EpubError with the reason."""
+        upload = self.cleaned_data["epub"]
+        with tempfile.NamedTemporaryFile(suffix=".epub") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            return import_epub(handle.name, user=user)

@@ -83,6 +83,31 @@ def _set_contributors(book: Book, meta: EpubMetadata) -> None:
         )
 
 
+def _set_cover(book: Book, covers: dict[int, bytes], digest: str, stored: _Stored) -> None:
+    book.cover_renditions = {
+        str(width): stored.save(f"covers/{digest}-{width}.jpg", jpeg)
+        for width, jpeg in covers.items()
+    }
+    book.cover.name = book.cover_renditions[str(max(covers))]
+
+
+def replace_cover(book: Book, data: bytes, user=None) -> None:
+    """Give `book` a new cover from uploaded image bytes, in every size; raises EpubError
+    (storing nothing) when the image cannot be read."""
+    covers = cover_renditions(data, COVER_WIDTHS)
+    stored = _Stored()
+    try:
+        with transaction.atomic():
+            _set_cover(book, covers, hashlib.sha256(data).hexdigest()[:16], stored)
+            book.save(update_fields=["cover", "cover_renditions", "updated_at"])
+            audit.record_change(
+                user, CatalogueChange.Action.CHANGED, book, {"cover": ["", book.cover.name]}
+            )
+    except BaseException:
+        stored.remove()
+        raise
+
+
 def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
     """Import or update one EPUB; returns (book, created). Raises EpubError, storing nothing."""
     path = Path(path)
@@ -103,11 +128,7 @@ def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
                 setattr(book, key, value)
             book.epub.name = stored.save(f"books/{digest}.epub", data)
             if covers:
-                book.cover_renditions = {
-                    str(width): stored.save(f"covers/{digest}-{width}.jpg", jpeg)
-                    for width, jpeg in covers.items()
-                }
-                book.cover.name = book.cover_renditions[str(max(covers))]
+                _set_cover(book, covers, digest, stored)
             book.save()
             _set_contributors(book, meta)
             book.save(update_fields=["search_text"])
@@ -119,4 +140,4 @@ def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
     return book, created
 
 
-__all__ = ["EpubError", "import_epub"]
+__all__ = ["EpubError", "import_epub", "replace_cover"]

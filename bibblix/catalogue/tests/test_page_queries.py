@@ -23,7 +23,10 @@ def queries(client, url) -> int:
 
 @pytest.mark.parametrize("url", ["/", "/books/", "/themes/t1/", "/search/?q=bok", "/books/free/"])
 def test_page_queries_do_not_grow_with_books(client, db, url):
-    themes = [Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*") for n in range(3)]
+    themes = [
+        Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*")
+        for n in range(3)
+    ]
     add_books(themes, 3)
     few = queries(client, url)
     add_books(themes, 30, start=3)

@@ -125,5 +125,7 @@ def test_a_formula_typed_by_a_municipality_is_exported_as_text(register, ale):
 
 def test_a_guarded_formula_imports_back_unchanged(register, ale):
     Organisation.objects.filter(pk=ale.pk).update(invoice_reference=FORMULA)
-    rows = dict(register_io.read_rows("r.csv", register_io.export_csv(Organisation.objects.all()).encode()))
+    rows = dict(
+        register_io.read_rows("r.csv", register_io.export_csv(Organisation.objects.all()).encode())
+    )
     assert any(row["invoice_reference"] == FORMULA for row in rows.values())
