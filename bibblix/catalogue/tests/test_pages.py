@@ -102,3 +102,14 @@ def test_local_shelf_is_shown_only_to_children_of_that_municipality(child, ale, 
     )
     page = child.get("/books/").content.decode()
     assert "Ales tips" in page and "Boråstips" not in page
+
+
+def test_titles_carry_the_books_language_and_facts_the_pages(client, db):
+    from bibblix.catalogue.models import Book
+
+    book = Book.objects.create(title="The Jungle Book", language="en")
+    content = client.get(f"/books/{book.pk}/").content.decode()
+    assert '<h1 lang="en">The Jungle Book</h1>' in content
+    assert (
+        'lang="en">' + "<span" not in content
+    )  # the Swedish word "Engelska" is not marked English
