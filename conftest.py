@@ -6,6 +6,7 @@ Builders for an app's own rows live in that app's tests/; these are the cross-ap
 
 import datetime
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -205,6 +206,18 @@ def browser():
         browser.close()
 
 
+def wait_for_live_server(live_server, timeout: float = 15.0) -> None:
+    """Wait until the live server has answered every request the browser sent.
+
+    A page that is closed still sends its last requests (the reader saves the reading position
+    on `pagehide` with keepalive). If one of them is still in a transaction when the test's
+    database is emptied, PostgreSQL deadlocks and the next test fails. The server's handler
+    threads end when the browser has closed its connections, so joining them is enough."""
+    deadline = time.monotonic() + timeout
+    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or []):
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A phone-sized page (390×844, touch) whose relative URLs go to the live test server."""
@@ -213,6 +226,7 @@ def phone(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    wait_for_live_server(live_server)
 
 
 @pytest.fixture
@@ -222,3 +236,4 @@ def tablet(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    wait_for_live_server(live_server)
