@@ -79,23 +79,49 @@ class LocalCardAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
     list_filter = ["is_blocked", "is_child"]
 
 
-class LoginProviderForm(forms.ModelForm):
-    # The SIP password is never sent back to the browser; empty keeps the stored one.
-    sc_password = forms.CharField(
-        label=_("SIP password"),
+SECRET_FIELDS = ("sc_password", "terminal_password")
+
+
+def _secret_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         required=False,
+        max_length=100,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("A secret. Leave empty to keep the stored password."),
     )
+
+
+class LoginProviderForm(forms.ModelForm):
+    # The secrets are never sent back to the browser; empty keeps the stored one.
+    sc_password = _secret_field(_("SIP password"))
+    terminal_password = _secret_field(_("terminal password (AC)"))
 
     class Meta:
         model = LoginProvider
         exclude: list[str] = []
 
-    def clean_sc_password(self) -> str:
-        return self.cleaned_data.get("sc_password") or (
-            self.instance.sc_password if self.instance.pk else ""
+    def _kept(self, name: str) -> str:
+        return self.cleaned_data.get(name) or (
+            getattr(self.instance, name) if self.instance.pk else ""
         )
+
+    def clean_sc_password(self) -> str:
+        return self._kept("sc_password")
+
+    def clean_terminal_password(self) -> str:
+        return self._kept("terminal_password")
+
+
+def _secret_state(value: str) -> str:
+    return str(_("set (not shown)") if value else _("not set"))
+
+
+def _without_secrets(fields: list) -> list:
+    def swap(name: str) -> str:
+        return f"{name}_state" if name in SECRET_FIELDS else name
+
+    return [tuple(map(swap, f)) if isinstance(f, tuple) else swap(f) for f in fields]
 
 
 @admin.register(LoginProvider)
@@ -133,7 +159,29 @@ class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
         ),
     ]
 
+    # Shown in place of the secrets to staff who may only view: Django would otherwise render
+    # read-only fields straight from the model, secrets included.
+    readonly_fields = ["sc_password_state", "terminal_password_state"]
     change_form_template = "admin/patrons/loginprovider/change_form.html"
+
+    @admin.display(description=_("SIP password"))
+    def sc_password_state(self, provider: LoginProvider) -> str:
+        return _secret_state(provider.sc_password)
+
+    @admin.display(description=_("terminal password (AC)"))
+    def terminal_password_state(self, provider: LoginProvider) -> str:
+        return _secret_state(provider.terminal_password)
+
+    def get_fieldsets(self, request, obj=None):
+        """The secrets as password inputs for staff who may change the row, else only whether
+        they are set."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without_secrets(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     @admin.action(description=_("Test connection"))
     def test_connection(self, request, queryset):
