@@ -162,17 +162,23 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
     if not normalise_card(card) or not pin:
         return AuthResult(ok=False, reason="invalid")
     hashed = card_hash(library.municipality.municipality_code, card)
-    if lockout.is_card_locked(hashed):
+    # Reserved before the check, so parallel requests cannot all get past the limit.
+    attempt = lockout.reserve_card_attempt(hashed)
+    if attempt is None:
         return AuthResult(ok=False, reason="locked")
     started = time.monotonic()
-    outcome = check_card(library, card, pin)
+    outcome = "unavailable"
+    try:
+        outcome = check_card(library, card, pin)
+    finally:
+        locked = lockout.settle_card_attempt(hashed, attempt, failed=outcome == "invalid")
     logger.info(
         "card login library=%s outcome=%s ms=%d",
         library.pk,
         outcome,
         (time.monotonic() - started) * 1000,
     )
-    if outcome == "invalid" and lockout.record_card_failure(hashed):
+    if locked:
         return AuthResult(ok=False, reason="locked")
     if outcome != "ok":
         return AuthResult(ok=False, reason=outcome)
@@ -181,13 +187,21 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
 
 def log_in(request, library, card: str, pin: str) -> AuthResult:
     """The web page's and the API's login: slow a busy address, authenticate, start a session."""
-    if lockout.is_address_slowed(request):
-        return AuthResult(ok=False, reason="slowed")
-    result = authenticate(library, card, pin)
+    result = _authenticate_from_address(request, library, card, pin)
     if result.ok:
         login_patron(request, result.patron)
-    elif result.reason in {"invalid", "locked"}:
-        lockout.record_address_failure(request)
+    return result
+
+
+def _authenticate_from_address(request, library, card: str, pin: str) -> AuthResult:
+    # The address's attempt is reserved before the check, like the card's.
+    if not lockout.reserve_address_attempt(request):
+        return AuthResult(ok=False, reason="slowed")
+    result = AuthResult(ok=False, reason="unavailable")
+    try:
+        result = authenticate(library, card, pin)
+    finally:
+        lockout.settle_address_attempt(request, failed=result.reason in {"invalid", "locked"})
     return result
 
 
