@@ -1,9 +1,12 @@
 """Public functions for children's accounts. Card numbers and PINs never leave this app."""
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +93,18 @@ def login_provider_for(library) -> LoginProvider:
     return provider or LoginProvider(library=library, kind=LoginProvider.Kind.LOCAL)
 
 
+def _allowed_networks() -> tuple[str, ...]:
+    networks = tuple(getattr(settings, "SIP2_ALLOWED_NETWORKS", ()))
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"SIP2_ALLOWED_NETWORKS: {network!r} is no network"
+            ) from error
+    return networks
+
+
 def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
     """The pure SIP2 provider's settings for a LoginProvider row."""
     return sip2_provider.ProviderSettings(
@@ -106,6 +121,7 @@ def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
             terminal_password=provider.terminal_password,
             encoding=provider.encoding,
             error_detection=provider.error_detection,
+            allowed_networks=_allowed_networks(),
         ),
         use_patron_status=provider.message == LoginProvider.Message.PATRON_STATUS,
         pool_size=provider.pool_size,
@@ -127,13 +143,22 @@ def check_card(library, card: str, pin: str) -> str:
 
 
 def check_connection(provider: LoginProvider) -> sip2_provider.ConnectionReport:
-    """Staff's "Test connection": log in to the library system and ask its status."""
+    """Staff's "Test connection": log in to the library system and ask its status. A failure's
+    detail (refused, timed out, garbled, address not allowed) goes to the log only."""
     if provider.kind != LoginProvider.Kind.SIP2:
         count = LocalCard.objects.filter(library=provider.library).count()
         return sip2_provider.ConnectionReport(
             ok=True, detail=f"local card register with {count} cards", elapsed_ms=0
         )
-    return sip2_provider.try_connection(sip2_settings(provider))
+    report = sip2_provider.try_connection(sip2_settings(provider))
+    if not report.ok:
+        logger.warning(
+            "SIP2 connection test failed library=%s detail=%s ms=%d",
+            provider.library_id,
+            report.detail,
+            report.elapsed_ms,
+        )
+    return report
 
 
 @transaction.atomic
