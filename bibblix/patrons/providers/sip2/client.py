@@ -60,6 +60,20 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address):
+    """The IPv4 address inside an IPv6 one (mapped, 6to4, NAT64), which is where it leads."""
+    if address.version == 4:
+        return address
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
 def permitted_addresses(host: str, port: int, allowed_networks: tuple[str, ...]) -> list:
     """The addresses `host` resolves to, all checked: AddressRefused when any of them is not
     public and not in `allowed_networks` (a name that also resolves inside is refused whole)."""
@@ -70,9 +84,7 @@ def permitted_addresses(host: str, port: int, allowed_networks: tuple[str, ...])
     allowed = [ipaddress.ip_network(network, strict=False) for network in allowed_networks]
     addresses = []
     for _family, _type, _proto, _name, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
-        if address.version == 6 and address.ipv4_mapped:
-            address = address.ipv4_mapped
+        address = _embedded_ipv4(ipaddress.ip_address(sockaddr[0].split("%")[0]))
         if not _is_public(address) and not any(address in network for network in allowed):
             raise AddressRefused("address not allowed")
         if str(address) not in addresses:
