@@ -56,7 +56,7 @@ class AuthResult:
     ok: bool
     patron: Patron | None = None
     # "ok", "invalid", "blocked", "not_child", "not_connected", "locked", "unavailable",
-    # and from log_in() also "slowed" (too many refusals from one address).
+    # and from log_in() and log_in_basic() also "slowed" (too many refusals from one address).
     reason: str = ""
 
     @property
