@@ -202,6 +202,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Children's card logins are slowed per client address (patrons.lockout): behind a reverse proxy,
 # the request header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
+# patrons: networks (comma-separated CIDRs) a library's SIP2 login may reach although they are
+# not public (loopback, private, link-local...); empty refuses them all (against SSRF).
+SIP2_ALLOWED_NETWORKS = env_list("SIP2_ALLOWED_NETWORKS")
 
 # Children stay logged in for a school term on their own device.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 140)

@@ -1,9 +1,13 @@
 """Public functions for children's accounts. Card numbers and PINs never leave this app."""
 
+import hmac
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +56,7 @@ class AuthResult:
     ok: bool
     patron: Patron | None = None
     # "ok", "invalid", "blocked", "not_child", "not_connected", "locked", "unavailable",
-    # and from log_in() also "slowed" (too many refusals from one address).
+    # and from log_in() and log_in_basic() also "slowed" (too many refusals from one address).
     reason: str = ""
 
     @property
@@ -90,6 +94,18 @@ def login_provider_for(library) -> LoginProvider:
     return provider or LoginProvider(library=library, kind=LoginProvider.Kind.LOCAL)
 
 
+def _allowed_networks() -> tuple[str, ...]:
+    networks = tuple(getattr(settings, "SIP2_ALLOWED_NETWORKS", ()))
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"SIP2_ALLOWED_NETWORKS: {network!r} is no network"
+            ) from error
+    return networks
+
+
 def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
     """The pure SIP2 provider's settings for a LoginProvider row."""
     return sip2_provider.ProviderSettings(
@@ -106,6 +122,7 @@ def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
             terminal_password=provider.terminal_password,
             encoding=provider.encoding,
             error_detection=provider.error_detection,
+            allowed_networks=_allowed_networks(),
         ),
         use_patron_status=provider.message == LoginProvider.Message.PATRON_STATUS,
         pool_size=provider.pool_size,
@@ -127,13 +144,22 @@ def check_card(library, card: str, pin: str) -> str:
 
 
 def check_connection(provider: LoginProvider) -> sip2_provider.ConnectionReport:
-    """Staff's "Test connection": log in to the library system and ask its status."""
+    """Staff's "Test connection": log in to the library system and ask its status. A failure's
+    detail (refused, timed out, garbled, address not allowed) goes to the log only."""
     if provider.kind != LoginProvider.Kind.SIP2:
         count = LocalCard.objects.filter(library=provider.library).count()
         return sip2_provider.ConnectionReport(
             ok=True, detail=f"local card register with {count} cards", elapsed_ms=0
         )
-    return sip2_provider.try_connection(sip2_settings(provider))
+    report = sip2_provider.try_connection(sip2_settings(provider))
+    if not report.ok:
+        logger.warning(
+            "SIP2 connection test failed library=%s detail=%s ms=%d",
+            provider.library_id,
+            report.detail,
+            report.elapsed_ms,
+        )
+    return report
 
 
 @transaction.atomic
@@ -162,17 +188,23 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
     if not normalise_card(card) or not pin:
         return AuthResult(ok=False, reason="invalid")
     hashed = card_hash(library.municipality.municipality_code, card)
-    if lockout.is_card_locked(hashed):
+    # Reserved before the check, so parallel requests cannot all get past the limit.
+    attempt = lockout.reserve_card_attempt(hashed)
+    if attempt is None:
         return AuthResult(ok=False, reason="locked")
     started = time.monotonic()
-    outcome = check_card(library, card, pin)
+    outcome = "unavailable"
+    try:
+        outcome = check_card(library, card, pin)
+    finally:
+        locked = lockout.settle_card_attempt(hashed, attempt, failed=outcome == "invalid")
     logger.info(
         "card login library=%s outcome=%s ms=%d",
         library.pk,
         outcome,
         (time.monotonic() - started) * 1000,
     )
-    if outcome == "invalid" and lockout.record_card_failure(hashed):
+    if locked:
         return AuthResult(ok=False, reason="locked")
     if outcome != "ok":
         return AuthResult(ok=False, reason=outcome)
@@ -181,13 +213,39 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
 
 def log_in(request, library, card: str, pin: str) -> AuthResult:
     """The web page's and the API's login: slow a busy address, authenticate, start a session."""
-    if lockout.is_address_slowed(request):
-        return AuthResult(ok=False, reason="slowed")
-    result = authenticate(library, card, pin)
+    result = _authenticate_from_address(request, library, card, pin)
     if result.ok:
         login_patron(request, result.patron)
-    elif result.reason in {"invalid", "locked"}:
-        lockout.record_address_failure(request)
+    return result
+
+
+def log_in_basic(request, library, card: str, pin: str) -> AuthResult:
+    """Log in with credentials sent on a request (OPDS Basic auth): the same address slowdown
+    as the login page (reason "slowed" when the address is slowed), then a session."""
+    return log_in(request, library, card, pin)
+
+
+def session_patron_for_card(request, library, card: str | None) -> Patron | None:
+    """The child logged in on this session if it is `library`'s municipality's child and,
+    when `card` is given, that card's holder: spares a PIN check on every request."""
+    patron = get_patron(request)
+    if patron is None or patron.municipality_id != library.municipality_id:
+        return None
+    if card is None:
+        return patron
+    hashed = card_hash(library.municipality.municipality_code, card)
+    return patron if hmac.compare_digest(hashed, patron.card_hash) else None
+
+
+def _authenticate_from_address(request, library, card: str, pin: str) -> AuthResult:
+    # The address's attempt is reserved before the check, like the card's.
+    if not lockout.reserve_address_attempt(request):
+        return AuthResult(ok=False, reason="slowed")
+    result = AuthResult(ok=False, reason="unavailable")
+    try:
+        result = authenticate(library, card, pin)
+    finally:
+        lockout.settle_address_attempt(request, failed=result.reason in {"invalid", "locked"})
     return result
 
 

@@ -33,6 +33,15 @@ def _fresh_counters_and_pools():
     cache.clear()
 
 
+LOOPBACK = ("127.0.0.0/8",)
+
+
+@pytest.fixture(autouse=True)
+def _test_server_network_allowed(settings):
+    """The SIP2 test server listens on 127.0.0.1, which production refuses (SSRF guard)."""
+    settings.SIP2_ALLOWED_NETWORKS = list(LOOPBACK)
+
+
 @pytest.fixture
 def sip2_server():
     """Start a SIP2 test server (mode "normal" unless given) and stop it after the test."""

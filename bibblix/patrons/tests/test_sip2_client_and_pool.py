@@ -9,11 +9,12 @@ from bibblix.patrons.providers.sip2 import provider
 from bibblix.patrons.providers.sip2.client import Client, ClientConfig, LoginRefused, Unavailable
 from bibblix.patrons.providers.sip2.testserver import dead_port
 
-from .conftest import PIN, SC_PASSWORD, SC_USER
+from .conftest import LOOPBACK, PIN, SC_PASSWORD, SC_USER
 
 
 def settings_for(server, **client_options) -> provider.ProviderSettings:
     options = {"sc_user": SC_USER, "sc_password": SC_PASSWORD, "timeout": 1.0, **client_options}
+    options.setdefault("allowed_networks", LOOPBACK)
     return provider.ProviderSettings(client=ClientConfig("127.0.0.1", server.port, **options))
 
 
@@ -84,7 +85,7 @@ def test_slow_server_gives_up_at_the_deadline(sip2_server):
 
 
 def test_dead_server_is_unavailable_at_once():
-    client = Client(ClientConfig("127.0.0.1", dead_port(), timeout=1.0))
+    client = Client(ClientConfig("127.0.0.1", dead_port(), timeout=1.0, allowed_networks=LOOPBACK))
     with pytest.raises(Unavailable):
         client.connect(time.monotonic() + 1)
 

@@ -10,7 +10,7 @@ from bibblix.patrons.providers.sip2 import provider
 from bibblix.patrons.providers.sip2.client import ClientConfig
 from bibblix.patrons.providers.sip2.testserver import Sip2TestServer
 
-from .conftest import CARDS, PIN
+from .conftest import CARDS, LOOPBACK, PIN
 
 pytestmark = pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command")
 
@@ -35,7 +35,14 @@ def tls_server(tmp_path):
 
 def settings(server, **options) -> provider.ProviderSettings:
     return provider.ProviderSettings(
-        client=ClientConfig("127.0.0.1", server.port, use_tls=True, timeout=2.0, **options)
+        client=ClientConfig(
+            "127.0.0.1",
+            server.port,
+            use_tls=True,
+            timeout=2.0,
+            allowed_networks=LOOPBACK,
+            **options,
+        )
     )
 
 

@@ -6,6 +6,7 @@ makes the call fail with Unavailable once the deadline passes, never a hanging p
 
 import contextlib
 import datetime
+import ipaddress
 import socket
 import ssl
 import time
@@ -22,6 +23,10 @@ class Unavailable(Exception):
 
 class ConnectionBroken(Unavailable):
     """The connection was closed or reset: a reused connection may just have gone stale."""
+
+
+class AddressRefused(Unavailable):
+    """The host is, or resolves to, an address Bibblix must not connect to (internal)."""
 
 
 class LoginRefused(Unavailable):
@@ -44,6 +49,47 @@ class ClientConfig:
     terminal_password: str = ""
     encoding: str = "utf-8"
     error_detection: bool = True
+    # Networks (CIDR) that may be reached although not public: loopback, private, link-local,
+    # multicast and reserved addresses are refused unless listed here.
+    allowed_networks: tuple[str, ...] = ()
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global and not (
+        address.is_multicast or address.is_reserved or address.is_unspecified
+    )
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address):
+    """The IPv4 address inside an IPv6 one (mapped, 6to4, NAT64), which is where it leads."""
+    if address.version == 4:
+        return address
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+def permitted_addresses(host: str, port: int, allowed_networks: tuple[str, ...]) -> list:
+    """The addresses `host` resolves to, all checked: AddressRefused when any of them is not
+    public and not in `allowed_networks` (a name that also resolves inside is refused whole)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise Unavailable(f"cannot resolve: {error.__class__.__name__}") from error
+    allowed = [ipaddress.ip_network(network, strict=False) for network in allowed_networks]
+    addresses = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = _embedded_ipv4(ipaddress.ip_address(sockaddr[0].split("%")[0]))
+        if not _is_public(address) and not any(address in network for network in allowed):
+            raise AddressRefused("address not allowed")
+        if str(address) not in addresses:
+            addresses.append(str(address))
+    return addresses
 
 
 def remaining(deadline: float) -> float:
@@ -68,11 +114,13 @@ class Client:
     # --- connection -------------------------------------------------------------------
 
     def connect(self, deadline: float) -> None:
-        """Open the TCP (or TLS) connection."""
+        """Open the TCP (or TLS) connection, only to an address that is allowed."""
+        # Connect to the checked address itself, so a second DNS answer cannot swap it.
+        addresses = permitted_addresses(
+            self.config.host, self.config.port, self.config.allowed_networks
+        )
         try:
-            sock = socket.create_connection(
-                (self.config.host, self.config.port), timeout=remaining(deadline)
-            )
+            sock = self._open(addresses, deadline)
             if self.config.use_tls:
                 sock = self._wrap_tls(sock, deadline)
         except TimeoutError as error:
@@ -80,6 +128,19 @@ class Client:
         except (OSError, ssl.SSLError) as error:
             raise Unavailable(f"cannot connect: {error.__class__.__name__}") from error
         self.sock = sock
+
+    def _open(self, addresses: list[str], deadline: float) -> socket.socket:
+        error: OSError = OSError("no address")
+        for address in addresses:
+            try:
+                return socket.create_connection(
+                    (address, self.config.port), timeout=remaining(deadline)
+                )
+            except TimeoutError:
+                raise
+            except OSError as failure:
+                error = failure
+        raise error
 
     def _wrap_tls(self, sock: socket.socket, deadline: float) -> socket.socket:
         context = ssl.create_default_context()
