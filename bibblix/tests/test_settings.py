@@ -55,7 +55,12 @@ def test_postgres_by_database_url(tmp_path):
 
 
 def test_production_settings_pass_djangos_deployment_checks(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    # (The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.)
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update(
         BIBBLIX_ENV="production",
         SECRET_KEY="k" * 20 + "-Qx9!vLm2#pR7&tZ4@wY8^nB3*hJ6%fD1",
