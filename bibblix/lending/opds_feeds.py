@@ -81,16 +81,19 @@ def borrowed_entry(site: L.Catalogue, book, loan: Loan, *, standalone: bool = Tr
     return element
 
 
-def _page(site: L.Catalogue, rows: list[Loan]) -> selection.Page:
-    books = [loan.book for loan in rows]
+def _page(rows: list[Loan]) -> selection.Page:
+    """The shelf as one page of a listing, for the catalogue's feed builders; the publications
+    themselves are added by the callers (with the loans' dates)."""
     listing = selection.Listing("loans", _("My loans"), catalogue.available_books().none())
-    return selection.Page(listing, selection.Facets(), 1, len(books), books)
+    return selection.Page(listing, selection.Facets(), 1, len(rows), [])
 
 
 def loans_feed(site: L.Catalogue, rows: list[Loan]) -> dict:
     """ "Mina lån" as an OPDS 2.0 feed: one publication per active loan (all on one page)."""
-    feed = v2.publications_feed(site, _page(site, rows), [])
+    feed = v2.publications_feed(site, _page(rows), [])
     if rows:
+        # The builder leads an empty page back to the start; this page is not empty.
+        del feed["navigation"]
         feed["publications"] = [borrowed_publication(site, loan.book, loan) for loan in rows]
     return feed
 
@@ -98,9 +101,7 @@ def loans_feed(site: L.Catalogue, rows: list[Loan]) -> dict:
 def loans_atom_feed(site: L.Catalogue, rows: list[Loan]):
     """ "Mina lån" as an OPDS 1.2 acquisition feed."""
     updated = max((loan.borrowed_at for loan in rows), default=None)
-    feed = v1.acquisition_feed(site, _page(site, rows), [], updated)
-    for entry in feed.findall(f"{{{v1.ATOM}}}entry"):
-        feed.remove(entry)
+    feed = v1.acquisition_feed(site, _page(rows), [], updated)
     for loan in rows:
         feed.append(borrowed_entry(site, loan.book, loan, standalone=False))
     return feed
