@@ -7,6 +7,7 @@ connection and a logged-in child) for a bounded number of requests and seconds. 
 p50/p95 latency and error counts, then stops gunicorn and drops the database.
 """
 
+import collections
 import http.client
 import json
 import os
@@ -30,6 +31,7 @@ REQUESTS = int(os.environ.get("BENCH_BORROW_REQUESTS", "6000"))
 SECONDS = float(os.environ.get("BENCH_BORROW_SECONDS", "20"))
 PATRONS, BOOKS = 3200, 400
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 
 
 def admin_sql(statement: str) -> None:
@@ -68,7 +70,7 @@ def seed() -> list[str]:
         ]
     )
     keys = []
-    for patron in Patron.objects.all():
+    for patron in Patron.objects.order_by("pk"):  # the service leg takes the last half
         session = SessionStore()
         session[SESSION_KEY] = str(patron.public_id)
         session.create()
@@ -85,6 +87,7 @@ def free_port() -> int:
 def drive(port: int, sessions: list[str], book_ids: list[int]) -> dict:
     latencies: list[float] = []
     counts = {"201": 0, "200": 0, "409": 0, "error": 0}
+    rules: collections.Counter = collections.Counter()
     lock = threading.Lock()
     issued = iter(range(REQUESTS))
     deadline = time.monotonic() + SECONDS
@@ -109,8 +112,11 @@ def drive(port: int, sessions: list[str], book_ids: list[int]) -> dict:
             try:
                 conn.request("POST", "/api/v1/loans", body, headers)
                 response = conn.getresponse()
-                response.read()
+                answer = response.read()
                 key = str(response.status) if str(response.status) in counts else "error"
+                if key == "409":
+                    with lock:
+                        rules[json.loads(answer).get("rule", "?")] += 1
             except OSError:
                 key = "error"
                 conn.close()
@@ -128,7 +134,12 @@ def drive(port: int, sessions: list[str], book_ids: list[int]) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"seconds": time.perf_counter() - started, "latencies": latencies, "counts": counts}
+    return {
+        "seconds": time.perf_counter() - started,
+        "latencies": latencies,
+        "counts": counts,
+        "rules": rules,
+    }
 
 
 def drive_service(book_ids: list[int]) -> dict:
@@ -187,6 +198,8 @@ def report(label: str, result: dict) -> None:
         f"{result['seconds']:.1f} s), p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
         f"201: {counts['201']}, 200: {counts['200']}, 409: {counts['409']}, errors: {counts['error']}"
     )
+    if result.get("rules"):
+        print(f"  refusals by rule: {dict(result['rules'])}")
 
 
 def wait_for(port: int, seconds: float = 30) -> None:
@@ -235,7 +248,7 @@ def main() -> int:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "8",
+                str(THREADS),
                 "--log-level",
                 "error",
             ],
@@ -256,7 +269,7 @@ def main() -> int:
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     cores, load = os.cpu_count(), os.getloadavg()[0]
     print(f"machine: {cores} cores, load average {load:.1f} (other work slows these figures)")
-    report(f"borrow over HTTP (gunicorn {WORKERS}x8 gthread, PostgreSQL)", result)
+    report(f"borrow over HTTP (gunicorn {WORKERS}x{THREADS} gthread, PostgreSQL)", result)
     report("borrow() called from threads (no HTTP, PostgreSQL)", service_result)
     counts = {k: result["counts"][k] + service_result["counts"][k] for k in result["counts"]}
     return 0 if counts["error"] == 0 else 1

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("bibblix.patrons.urls")),
     path("", include("bibblix.catalogue.urls")),
     path("opds/", include("bibblix.catalogue.opds_urls")),
+    path("opds/", include("bibblix.lending.opds_urls")),
     path("my/", include("bibblix.lending.urls")),
     path("read/", include("bibblix.reader.urls")),
 ]

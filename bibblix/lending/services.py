@@ -9,11 +9,9 @@ writers instead of row locks.
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-
-from bibblix.catalogue import services as catalogue
 
 from .models import Hold, Loan, ReadingEvent
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
@@ -80,21 +78,28 @@ def days_left(loan: Loan, now: datetime.datetime | None = None) -> int:
 
 
 def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = True):
-    """Lock the book's row (FOR UPDATE) for this transaction and return it."""
+    """Lock the book's row (FOR UPDATE) for this transaction and return it. The availability
+    check (`catalogue.available_books`) is the book's own `is_available_on`, read from the locked
+    row, so the lock is one query by primary key."""
     from bibblix.catalogue.models import Book
 
-    books = catalogue.available_books(timezone.localdate(now)) if available_only else Book.objects
-    book = books.select_for_update().filter(pk=book_id).first()
+    book = Book.objects.select_for_update().filter(pk=book_id).first()
     if book is None:
-        if catalogue.get_book(book_id) is None:
-            raise BookNotFound(book_id)
+        raise BookNotFound(book_id)
+    if available_only and not book.is_available_on(timezone.localdate(now)):
         raise refuse("not_available")
     return book
 
 
 def _lock_patron(patron) -> None:
-    """Lock the child's row: the weekly and at-once counts are then read by one writer at a time."""
-    list(type(patron).objects.select_for_update().filter(pk=patron.pk).values_list("pk"))
+    """Lock the child's row: the weekly and at-once counts are then read by one writer at a time.
+    Plain SQL: it runs on every borrow, and building it with the ORM cost more than running it."""
+    if not connection.features.has_select_for_update:
+        return  # SQLite: the IMMEDIATE transaction already serialises writers
+    table = connection.ops.quote_name(type(patron)._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE", [patron.pk])  # noqa: S608
+        cursor.fetchall()
 
 
 def _record(kind: str, book_id: int, municipality_id: int, now: datetime.datetime) -> None:

@@ -3,3 +3,17 @@ from django.apps import AppConfig
 
 class PatronsConfig(AppConfig):
     name = "bibblix.patrons"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from bibblix.members.models import ConnectionEvent, Organisation
+
+        from .services import forget_connected_municipalities
+
+        # get_patron caches which municipalities are connected: a change clears it at once.
+        for model in (ConnectionEvent, Organisation):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_connected_municipalities, sender=model, dispatch_uid=f"patrons-{model}"
+                )

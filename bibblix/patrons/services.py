@@ -280,8 +280,6 @@ def logout_patron(request) -> None:
 def get_patron(request) -> Patron | None:
     """The logged-in child of this request, or None. A session outlives no connection: when
     the municipality's connection has ended, the child is no longer logged in."""
-    from bibblix.members import services as members
-
     if hasattr(request, "_bibblix_patron"):
         return request._bibblix_patron
     public_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
@@ -289,11 +287,43 @@ def get_patron(request) -> Patron | None:
     if public_id:
         patron = (
             Patron.objects.select_related("municipality", "library")
-            .filter(public_id=public_id, municipality__in=members.connected_on())
+            .filter(public_id=public_id)
             .first()
         )
+        if patron is not None and patron.municipality_id not in connected_municipality_ids():
+            patron = None
     request._bibblix_patron = patron
     return patron
+
+
+CONNECTED_CACHE_SECONDS = 60
+
+
+def connected_municipality_ids() -> frozenset[int]:
+    """Ids of the municipalities connected today. Every request of a logged-in child asks, so
+    the answer is cached for a minute (the connection query costs more than the rest of the
+    patron lookup); a saved connection event or municipality clears it (`apps.py`)."""
+    from django.core.cache import cache
+
+    from bibblix.members import services as members
+
+    key = _connected_cache_key()
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(members.connected_on().values_list("pk", flat=True))
+        cache.set(key, ids, CONNECTED_CACHE_SECONDS)
+    return ids
+
+
+def forget_connected_municipalities(**_signal) -> None:
+    """Drop the cached connected municipalities (a connection changed)."""
+    from django.core.cache import cache
+
+    cache.delete(_connected_cache_key())
+
+
+def _connected_cache_key() -> str:
+    return f"patrons:connected:{timezone.localdate().isoformat()}"
 
 
 def forget(patron: Patron) -> None:

@@ -20,6 +20,7 @@ AUTH_DOCUMENT_REL = "http://opds-spec.org/auth/document"
 BORROW_REL = "http://opds-spec.org/acquisition/borrow"
 ACQUISITION_REL = "http://opds-spec.org/acquisition"
 OPEN_ACCESS_REL = "http://opds-spec.org/acquisition/open-access"
+SHELF_REL = "http://opds-spec.org/shelf"
 
 
 @dataclass
@@ -53,9 +54,24 @@ class Catalogue:
         return self.absolute(f"/opds/libraries/{self.library.pk}/auth")
 
     def borrow_url(self, book: Book) -> str:
-        # The lending app's JSON API (POST /api/v1/loans). The book is also in the query,
-        # because OPDS clients follow a borrow link without a JSON body.
-        return self.absolute(f"/api/v1/loans?{urlencode({'book': book.pk})}")
+        """Inside a library: the lending app's borrow endpoint for reading apps (HTTP Basic,
+        answers with the borrowed publication). Nationally nobody is logged in, so the link
+        leads to the choice of library, whose catalogue can lend."""
+        if self.library is None:
+            return self.absolute(f"/opds/{self.version}/libraries/")
+        return self.url(f"books/{book.pk}/borrow")
+
+    @property
+    def borrow_type(self) -> str:
+        """What the borrow link answers: the borrowed publication (OPDS 2.0) or entry (Atom);
+        nationally the library choice."""
+        if self.library is None:
+            return OPDS2 if self.version == "v2" else ATOM_NAVIGATION
+        return OPDS2_PUBLICATION if self.version == "v2" else ATOM_ENTRY
+
+    def shelf_url(self) -> str:
+        """The child's loans ("Mina lån") in a library catalogue, served by the lending app."""
+        return self.url("loans")
 
     def manifest_url(self, book: Book) -> str:
         return self.absolute(f"/read/{book.pk}/manifest.json")

@@ -62,6 +62,7 @@ def _feed(catalogue: L.Catalogue, feed_id: str, title: str, self_href: str, kind
     _link(feed, catalogue.url("opensearch.xml"), "search", L.OPENSEARCH)
     if catalogue.library is not None:
         _link(feed, catalogue.auth_document_url(), L.AUTH_DOCUMENT_REL, L.AUTH_DOCUMENT)
+        _link(feed, catalogue.shelf_url(), L.SHELF_REL, L.ATOM_ACQUISITION, title=_("My loans"))
     return feed
 
 
@@ -159,7 +160,7 @@ def _entry_links(element, catalogue: L.Catalogue, book: Book) -> None:
     if book.is_free_to_try:
         _link(element, catalogue.manifest_url(book), L.OPEN_ACCESS_REL, L.WEBPUB)
         return
-    borrow = _link(element, catalogue.borrow_url(book), L.BORROW_REL, "application/json")
+    borrow = _link(element, catalogue.borrow_url(book), L.BORROW_REL, catalogue.borrow_type)
     _sub(borrow, "indirectAcquisition", ns=OPDS, type=L.WEBPUB)
     _link(element, catalogue.manifest_url(book), L.ACQUISITION_REL, L.WEBPUB)
 

@@ -33,7 +33,8 @@ def link(href: str, rel=None, type_: str = L.OPDS2, **extra) -> dict:
 
 
 def feed_links(catalogue: L.Catalogue, self_href: str) -> list[dict]:
-    """The links every feed carries: self, start, search and, for a library, its auth document."""
+    """The links every feed carries: self, start, search and, for a library, its auth document
+    and the child's loans (the shelf)."""
     out = [
         link(self_href, "self"),
         link(catalogue.url(), "start", title="Bibblix"),
@@ -41,6 +42,7 @@ def feed_links(catalogue: L.Catalogue, self_href: str) -> list[dict]:
     ]
     if catalogue.library is not None:
         out.append(link(catalogue.auth_document_url(), L.AUTH_DOCUMENT_REL, L.AUTH_DOCUMENT))
+        out.append(link(catalogue.shelf_url(), L.SHELF_REL, title=_("My loans")))
     return out
 
 
@@ -178,7 +180,7 @@ def publication_links(catalogue: L.Catalogue, book: Book) -> list[dict]:
             link(
                 catalogue.borrow_url(book),
                 L.BORROW_REL,
-                "application/json",
+                catalogue.borrow_type,
                 properties={"indirectAcquisition": webpub},
             )
         )

@@ -87,6 +87,9 @@ def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
     ]
     for theme in selection.themes():
         entries.append((f"themes/{theme.slug}", selection.theme_title(theme), "subsection"))
+    if catalogue.library is not None:
+        # The logged-in child's loans, a feed the lending app serves at <library root>/loans.
+        entries.insert(0, ("loans", _("My loans"), L.SHELF_REL))
     return entries
 
 

@@ -161,3 +161,20 @@ def test_library_list_offers_each_connected_library(client, ale_library, boras, 
     assert titles == ["Ale bibliotek", "Borås bibliotek"]
     v1 = client.get("/opds/v1/libraries/")
     assert b"Ale bibliotek" in v1.content and "Mölndal".encode() not in v1.content
+
+
+def test_library_catalogue_borrows_through_its_own_endpoint_and_links_the_shelf(
+    client, ale_library, card_ale, book
+):
+    base = f"http://testserver/opds/v2/libraries/{ale_library.pk}/"
+    response = client.get(f"{base}books/{book.pk}", HTTP_AUTHORIZATION=basic(*card_ale))
+    publication = json.loads(response.content)
+    maybe_valid("publication", publication)
+    links = {link["rel"]: link for link in publication["links"]}
+    borrow = links["http://opds-spec.org/acquisition/borrow"]
+    assert borrow["href"] == f"{base}books/{book.pk}/borrow"
+    assert borrow["type"] == "application/opds-publication+json"
+    feed = json.loads(client.get(f"{base}books", HTTP_AUTHORIZATION=basic(*card_ale)).content)
+    maybe_valid("feed", feed)
+    shelf = [link for link in feed["links"] if link["rel"] == "http://opds-spec.org/shelf"]
+    assert [link["href"] for link in shelf] == [f"{base}loans"]

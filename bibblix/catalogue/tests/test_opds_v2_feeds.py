@@ -81,12 +81,14 @@ def test_publication_carries_the_metadata_a_reader_app_shows(client, shelf):
     assert cover["type"] == "image/png" and cover["rel"] == "cover"
 
 
-def test_borrowable_book_links_to_the_loans_api_and_the_webpub_manifest(client, shelf):
+def test_borrowable_book_links_to_the_library_choice_and_the_webpub_manifest(client, shelf):
     pippi = shelf["books"][0]
     _response, publication = get_json(client, f"/opds/v2/books/{pippi.pk}")
     links = {link["rel"]: link for link in publication["links"]}
     borrow = links["http://opds-spec.org/acquisition/borrow"]
-    assert borrow["href"].startswith("http://testserver/api/v1/loans")
+    # Nationally nobody is logged in: borrowing starts by choosing the library.
+    assert borrow["href"] == "http://testserver/opds/v2/libraries/"
+    assert borrow["type"] == "application/opds+json"
     assert borrow["properties"]["indirectAcquisition"] == [{"type": "application/webpub+json"}]
     reading = links["http://opds-spec.org/acquisition"]
     assert reading["href"] == f"http://testserver/read/{pippi.pk}/manifest.json"
