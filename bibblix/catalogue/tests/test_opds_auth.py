@@ -178,3 +178,24 @@ def test_library_catalogue_borrows_through_its_own_endpoint_and_links_the_shelf(
     maybe_valid("feed", feed)
     shelf = [link for link in feed["links"] if link["rel"] == "http://opds-spec.org/shelf"]
     assert [link["href"] for link in shelf] == [f"{base}loans"]
+
+
+def test_many_wrong_cards_through_opds_slow_the_address_everywhere(client, ale_library):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = f"/opds/v2/libraries/{ale_library.pk}/books"
+    statuses = [
+        client.get(url, HTTP_AUTHORIZATION=basic(f"9{number:07d}", "0000")).status_code
+        for number in range(31)
+    ]
+    assert statuses[:30] == [401] * 30
+    assert statuses[30] == 429
+    # The login API counts the same address.
+    response = client.post(
+        "/api/v1/session",
+        {"library": ale_library.pk, "card": "98765432", "pin": "0000"},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    cache.clear()
