@@ -10,7 +10,7 @@ writers instead of row locks.
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import Hold, Loan, ReadingEvent
@@ -146,15 +146,33 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
             return existing, False
         rules = rules_for(patron.municipality_id)
         check_patron_rules(patron, rules, now, counts)
-        if free_copies(book, now) <= 0:
-            raise refuse("no_copy")
-        if existing is not None:
-            _close_expired(patron, book.pk, now)
-        loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
-        if book.licence_model == "concurrent":
-            # Borrowing a book you queued for uses up your place in the queue.
-            open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
-    return loan, True
+        free = free_copies(book, now)
+        ahead = _holds_ahead(patron, book) if book.licence_model == "concurrent" and free > 0 else 0
+        if free - ahead > 0:
+            if existing is not None:
+                _close_expired(patron, book.pk, now)
+            loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
+            if book.licence_model == "concurrent":
+                # Borrowing a book you queued for uses up your place in the queue.
+                open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
+            return loan, True
+    if free > 0:
+        # A copy freed by a loan that ended before `expire_loans` ran belongs to the children
+        # in the queue, not to whoever asks first: hand it over now, in its own transaction
+        # (locking other children's rows inside this one could deadlock with their borrows).
+        advance_holds(book.pk, now)
+    raise refuse("no_copy")
+
+
+def _holds_ahead(patron, book) -> int:
+    """Open holds of other children before this child's own place (all of them without one)."""
+    holds = open_holds().filter(book=book).exclude(patron=patron)
+    mine = open_hold_for(patron, book.pk)
+    if mine is not None:
+        holds = holds.filter(
+            Q(placed_at__lt=mine.placed_at) | Q(placed_at=mine.placed_at, pk__lt=mine.pk)
+        )
+    return holds.count()
 
 
 def get_loan(patron, loan_id: int) -> Loan | None:

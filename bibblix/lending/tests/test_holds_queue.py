@@ -103,3 +103,19 @@ def test_borrowing_directly_uses_up_your_own_hold(ale, make_patron, make_book, l
     own, created = services.borrow(waiting, last_copy.pk)
     hold.refresh_from_db()
     assert created and hold.loan == own and services.open_hold_for(waiting, last_copy.pk) is None
+
+
+def test_a_copy_freed_by_an_ended_loan_goes_to_the_queue_not_to_a_newcomer(
+    ale, make_patron, last_copy
+):
+    first, waiting, newcomer = make_patron(ale), make_patron(ale), make_patron(ale)
+    with time_machine.travel(NOW, tick=False):
+        services.borrow(first, last_copy.pk)
+        services.place_hold(waiting, last_copy.pk)
+    # The loan has ended, but expire_loans has not run yet.
+    with time_machine.travel(NOW + datetime.timedelta(days=29), tick=False):
+        with pytest.raises(services.LendingRefused) as refused:
+            services.borrow(newcomer, last_copy.pk)
+        assert refused.value.rule == "no_copy"
+        assert services.active_loan_for(waiting, last_copy.pk) is not None
+        assert not Loan.objects.filter(patron=newcomer).exists()
