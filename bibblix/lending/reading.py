@@ -58,6 +58,9 @@ def record_progress(
     one (by the client's `updated_at`) is ignored, so a slow device cannot move a child back."""
     now = timezone.now()
     # A device whose clock runs ahead must not lock out every later write.
+    if updated_at is not None and timezone.is_naive(updated_at):
+        # A device that sends a time without a zone (an offline replay, say) means UTC.
+        updated_at = timezone.make_aware(updated_at, datetime.UTC)
     stamp = min(updated_at or now, now)
     with transaction.atomic():
         row = _locked_progress(patron, book_id, now)

@@ -10,7 +10,8 @@ writers instead of row locks.
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Hold, Loan, ReadingEvent
@@ -224,9 +225,26 @@ def open_hold_for(patron, book_id: int) -> Hold | None:
 
 def patron_holds(patron) -> list[Hold]:
     """The patron's open holds, each with `.position` set."""
-    holds = list(open_holds().filter(patron=patron).select_related("book"))
+    # One query for every hold's place (the same order as queue_position), not two per hold.
+    ahead = (
+        open_holds()
+        .filter(book_id=OuterRef("book_id"))
+        .filter(
+            Q(placed_at__lt=OuterRef("placed_at"))
+            | Q(placed_at=OuterRef("placed_at"), pk__lt=OuterRef("pk"))
+        )
+        .values("book_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    holds = list(
+        open_holds()
+        .filter(patron=patron)
+        .select_related("book")
+        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+    )
     for hold in holds:
-        hold.position = queue_position(hold)
+        hold.position = hold.ahead + 1
     return holds
 
 

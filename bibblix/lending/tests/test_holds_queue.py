@@ -119,3 +119,20 @@ def test_a_copy_freed_by_an_ended_loan_goes_to_the_queue_not_to_a_newcomer(
         assert refused.value.rule == "no_copy"
         assert services.active_loan_for(waiting, last_copy.pk) is not None
         assert not Loan.objects.filter(patron=newcomer).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_holds_show_each_place_in_one_query(
+    ale, make_patron, make_book, django_assert_num_queries
+):
+    me = make_patron(ale)
+    books = [make_book(f"Bok {n}", copies=1) for n in range(4)]
+    for number, book in enumerate(books):
+        services.borrow(make_patron(ale), book.pk)
+        for _ in range(number):
+            services.place_hold(make_patron(ale), book.pk)
+        services.place_hold(me, book.pk)
+    with django_assert_num_queries(1):
+        holds = services.patron_holds(me)
+    assert sorted(h.position for h in holds) == [1, 2, 3, 4]
+    assert all(h.position == services.queue_position(h) for h in holds)

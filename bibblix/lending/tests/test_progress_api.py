@@ -84,3 +84,11 @@ def test_another_childs_bookmark_is_not_found(child, ale, make_patron, book):
     other = Bookmark.objects.create(patron=make_patron(ale), book=book, locator="x")
     assert child.delete(f"/api/v1/bookmarks/{other.pk}").status_code == 404
     assert child.get("/api/v1/bookmarks").json() == []
+
+
+def test_a_time_without_a_zone_is_taken_as_utc_not_a_server_error(child, book):
+    response = _put(
+        child, book, locator="epubcfi(/6/4!/4/2)", percentage=0.3, updated_at="2026-01-01T10:00:00"
+    )
+    assert response.status_code == 200
+    assert response.json()["locator"] == "epubcfi(/6/4!/4/2)"
