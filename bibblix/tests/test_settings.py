@@ -77,3 +77,22 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(BIBBLIX_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/0")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import bibblix.settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
