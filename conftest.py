@@ -4,6 +4,7 @@
 Builders for an app's own rows live in that app's tests/; these are the cross-app personas.
 """
 
+import contextlib
 import datetime
 import os
 import time
@@ -206,16 +207,39 @@ def browser():
         browser.close()
 
 
-def wait_for_live_server(live_server, timeout: float = 15.0) -> None:
-    """Wait until the live server has answered every request the browser sent.
+def wait_for_live_server(live_server, quiet: float = 0.4, timeout: float = 15.0) -> None:
+    """Wait until the live server has answered every request the browser sent, and no new one
+    has come for `quiet` seconds.
 
-    A page that is closed still sends its last requests (the reader saves the reading position
-    on `pagehide` with keepalive). If one of them is still in a transaction when the test's
-    database is emptied, PostgreSQL deadlocks and the next test fails. The server's handler
-    threads end when the browser has closed its connections, so joining them is enough."""
+    A page that goes away still sends its last requests (the reader saves the reading position
+    on `pagehide` with keepalive), a moment after the page is gone. If one of them is still in a
+    transaction when the test's database is emptied, PostgreSQL deadlocks and the next test
+    fails; so the teardown waits for the server's handler threads to end and stay ended."""
+    httpd = live_server.thread.httpd
     deadline = time.monotonic() + timeout
-    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or []):
-        thread.join(max(0.0, deadline - time.monotonic()))
+    last_busy = time.monotonic()
+    while time.monotonic() < deadline:
+        busy = [
+            thread for thread in list(getattr(httpd, "_threads", None) or []) if thread.is_alive()
+        ]
+        if busy:
+            for thread in busy:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            last_busy = time.monotonic()
+        elif time.monotonic() - last_busy >= quiet:
+            return
+        else:
+            time.sleep(0.05)
+
+
+def close_context(context, live_server) -> None:
+    """Leave every page (so its pagehide requests go out now), wait for the server, close."""
+    for page in context.pages:
+        with contextlib.suppress(Exception):
+            page.goto("about:blank")
+    wait_for_live_server(live_server)
+    context.close()
+    wait_for_live_server(live_server)
 
 
 @pytest.fixture
@@ -225,8 +249,7 @@ def phone(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
-    wait_for_live_server(live_server)
+    close_context(context, live_server)
 
 
 @pytest.fixture
@@ -235,5 +258,10 @@ def tablet(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
-    wait_for_live_server(live_server)
+    close_context(context, live_server)
+
+
+@pytest.fixture
+def close_browser_context(live_server):
+    """For tests that open a second browser context: close it the way the fixtures do."""
+    return lambda context: close_context(context, live_server)

@@ -56,7 +56,7 @@ def read_a_few_pages(page, turns=4) -> float:
 
 
 def test_position_follows_the_child_to_another_device(
-    browser, phone, live_server, loan, patron_ale
+    browser, phone, live_server, loan, patron_ale, close_browser_context
 ):
     store = {}
     fake_progress_api(phone.context, store)
@@ -83,7 +83,7 @@ def test_position_follows_the_child_to_another_device(
         assert abs(fraction(page) - read_at) < 0.05
         assert page.get_by_text("Välkommen tillbaka! Du fortsätter där du slutade.").is_visible()
     finally:
-        other.close()
+        close_browser_context(other)
 
 
 def test_position_is_saved_when_the_child_leaves_the_page(phone, live_server, loan, patron_ale):
@@ -107,7 +107,7 @@ def test_position_is_saved_when_the_child_leaves_the_page(phone, live_server, lo
 
 
 def test_position_round_trip_through_the_real_lending_api(
-    browser, phone, live_server, loan, patron_ale
+    browser, phone, live_server, loan, patron_ale, close_browser_context
 ):
     if not progress_api_exists(loan.book_id):
         pytest.skip(
@@ -131,4 +131,4 @@ def test_position_round_trip_through_the_real_lending_api(
         assert shows_locator(page, cfi)
         assert abs(fraction(page) - read_at) < 0.05
     finally:
-        other.close()
+        close_browser_context(other)
