@@ -6,6 +6,7 @@ and Palace do."""
 
 import re
 
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from bibblix.catalogue.models import Book, BookContributor
@@ -124,7 +125,16 @@ def publication(catalogue: L.Catalogue, book: Book) -> dict:
     out = {"metadata": metadata(catalogue, book), "links": publication_links(catalogue, book)}
     if book.cover:
         href = catalogue.absolute(book.cover.url)
-        out["images"] = [{"href": href, "type": L.cover_type(book.cover.name), "rel": "cover"}]
+        out["images"] = [{"href": href, "type": L.cover_type(book.cover.name), "rel": "cover"}] + [
+            # The smaller renditions, so an app can take a thumbnail of the size it needs.
+            {
+                "href": catalogue.absolute(default_storage.url(name)),
+                "type": "image/jpeg",
+                "width": int(width),
+            }
+            for width, name in sorted(book.cover_renditions.items(), key=lambda item: int(item[0]))
+            if name != book.cover.name
+        ]
     return out
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 
 from bibblix.catalogue.tests.opds_helpers import assert_valid, make_book, make_theme, schema_errors
 
@@ -195,3 +196,25 @@ def test_start_page_shows_the_librarians_picks_as_a_group(client, shelf):
     [group] = feed["groups"]
     assert group["metadata"]["title"] == "Bibliotekariernas tips"
     assert [p["metadata"]["title"] for p in group["publications"]] == ["Pippi Långstrump"]
+
+
+def test_publication_offers_every_cover_size(client, db):
+    from bibblix.catalogue.models import Book
+
+    book = Book.objects.create(
+        title="Omslag",
+        cover="covers/x-640.jpg",
+        cover_renditions={
+            "160": "covers/x-160.jpg",
+            "320": "covers/x-320.jpg",
+            "640": "covers/x-640.jpg",
+        },
+    )
+    images = client.get(f"/opds/v2/books/{book.pk}").json()["images"]
+    assert images[0]["rel"] == "cover" and images[0]["href"].endswith("x-640.jpg")
+    assert [(i["width"], i["href"].rsplit("/", 1)[1]) for i in images[1:]] == [
+        (160, "x-160.jpg"),
+        (320, "x-320.jpg"),
+    ]
+    if settings.SHARED_DIR.exists():
+        assert_valid("publication", client.get(f"/opds/v2/books/{book.pk}").json())
