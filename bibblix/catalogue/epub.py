@@ -61,7 +61,6 @@ class EpubMetadata:
     layout: str = "reflowable"
     has_media_overlays: bool = False
     cover_bytes: bytes | None = None
-    cover_media_type: str = ""
     spine_length: int = 0
     text_characters: int = 0
 
@@ -355,12 +354,10 @@ def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
             match = re.match(r"data:(image/(?:jpeg|png));base64,(.*)", href, re.S)
             if match:
                 meta.cover_bytes = base64.b64decode(match.group(2))
-                meta.cover_media_type = match.group(1)
                 return
         return
     if media_type in {"image/jpeg", "image/png", "image/gif", "image/webp"}:
         meta.cover_bytes = data
-        meta.cover_media_type = media_type
 
 
 def cover_renditions(data: bytes, widths=(160, 320, 640)) -> dict[int, bytes]:
@@ -389,8 +386,3 @@ def _jpeg(image, width: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
-
-
-def cover_thumbnail(data: bytes, width: int = 400) -> bytes:
-    """A JPEG of the cover at `width` pixels wide (keeps the aspect ratio)."""
-    return cover_renditions(data, widths=(width,))[width]

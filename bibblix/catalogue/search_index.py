@@ -73,11 +73,3 @@ def drop_search_index(connection=None) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-
-
-def rebuild_fts(connection=None) -> None:
-    """Rebuild the SQLite FTS table from the book table (a no-op elsewhere)."""
-    connection = connection or default_connection
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")

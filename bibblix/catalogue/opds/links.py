@@ -79,9 +79,6 @@ class Catalogue:
     def page_url(self, book: Book) -> str:
         return self.absolute(f"/books/{book.pk}/")
 
-    def reader_url(self, book: Book) -> str:
-        return self.absolute(f"/read/{book.pk}/")
-
 
 def book_identifier(book: Book, catalogue: Catalogue) -> str:
     """A URI naming the book: its ISBN as a URN, else its EPUB identifier if that is a URI,
