@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",
     "--disable-quic",
     "--no-first-run",
 ]
@@ -191,20 +192,40 @@ def economist(db, django_user_model):
 # --- browser -------------------------------------------------------------------------------
 
 
+class _Chromium:
+    """One Chromium for the whole session, launched again if it has gone away (a crash of the
+    browser process must cost at most the test that was running, not every test after it)."""
+
+    def __init__(self, playwright):
+        self.playwright = playwright
+        self.browser = None
+
+    def get(self):
+        if self.browser is None or not self.browser.is_connected():
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+        return self.browser
+
+
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+def _chromium():
     # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
     # between page actions are still synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+        chromium = _Chromium(playwright)
+        yield chromium
+        if chromium.browser is not None and chromium.browser.is_connected():
+            chromium.browser.close()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    return _chromium.get()
 
 
 def wait_for_live_server(live_server, quiet: float = 0.4, timeout: float = 15.0) -> None:
@@ -233,12 +254,9 @@ def wait_for_live_server(live_server, quiet: float = 0.4, timeout: float = 15.0)
 
 
 def close_context(context, live_server) -> None:
-    """Leave every page (so its pagehide requests go out now), wait for the server, close."""
-    for page in context.pages:
-        with contextlib.suppress(Exception):
-            page.goto("about:blank")
-    wait_for_live_server(live_server)
-    context.close()
+    """Close the context, then wait until the server has answered the pages' last requests."""
+    with contextlib.suppress(Exception):
+        context.close()
     wait_for_live_server(live_server)
 
 
