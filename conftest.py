@@ -57,6 +57,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Every test starts with empty caches: the shared one and each process's "local" one
+    (loan rules and connected municipalities are kept there for a minute)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Every test writes files to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

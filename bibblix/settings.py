@@ -167,9 +167,16 @@ if REDIS_URL:
     }
     # Sessions are read from Redis on every request and written through to the database, so a
     # child stays logged in when the cache is flushed.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "bibblix.lib.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "bibblix.lib.sessions.db"  # Django's, with a lean read (the module says why)
+# "local" is always per process: for small answers every request asks and that may be a minute
+# old (loan rules, connected municipalities); a round trip to Redis would cost more than them.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "bibblix-local",
+}
 
 # Long work (imports, billing runs, roll-ups) as tasks: inline in the embedded mode and in tests,
 # a database-backed queue with `manage.py db_worker` in production (TASKS_BACKEND=database).

@@ -100,11 +100,11 @@ class LoanPolicy(models.Model):
         return result
 
     def forget_cached(self) -> None:
-        from django.core.cache import cache
+        from django.core.cache import caches
 
         from .rules import rules_cache_key
 
-        cache.delete(rules_cache_key(self.municipality_id))
+        caches["local"].delete(rules_cache_key(self.municipality_id))
 
 
 class Hold(models.Model):

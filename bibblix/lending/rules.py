@@ -6,7 +6,7 @@ Kept apart from the write paths in `services.py` so that the rules read as one l
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ class LendingRefused(Exception):
 def rules_for(municipality_id: int) -> Rules:
     """The loan rules of a municipality: its own LoanPolicy, or the service's defaults.
     Cached for a minute per web worker (a saved LoanPolicy clears its own worker's copy)."""
+    cache = caches["local"]
     key = rules_cache_key(municipality_id)
     rules = cache.get(key)
     if rules is None:
@@ -67,15 +68,16 @@ def rules_cache_key(municipality_id: int) -> str:
     return f"lending:rules:{municipality_id}"
 
 
-def is_connected(municipality, day: datetime.date) -> bool:
+def is_connected(municipality_id: int, day: datetime.date) -> bool:
     """Whether the municipality is connected on `day`; cached for a minute, as connections
     change by the day."""
     from bibblix.members import services as members
 
-    key = f"lending:connected:{municipality.pk}:{day.isoformat()}"
+    cache = caches["local"]
+    key = f"lending:connected:{municipality_id}:{day.isoformat()}"
     connected = cache.get(key)
     if connected is None:
-        connected = members.is_connected(municipality, day)
+        connected = members.connected_on(day).filter(pk=municipality_id).exists()
         cache.set(key, connected, RULES_CACHE_SECONDS)
     return connected
 
@@ -126,7 +128,7 @@ def check_patron_rules(
     patron, rules: Rules, now: datetime.datetime, counts: dict | None = None
 ) -> None:
     """Raise LendingRefused if the child may not start a new loan now (any book)."""
-    if not is_connected(patron.municipality, timezone.localdate(now)):
+    if not is_connected(patron.municipality_id, timezone.localdate(now)):
         raise refuse("not_connected")
     counts = counts or loan_counts(patron, now)
     if rules.max_active_loans is not None and counts["active"] >= rules.max_active_loans:

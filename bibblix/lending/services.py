@@ -8,11 +8,14 @@ writers instead of row locks.
 """
 
 import datetime
+import functools
 
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from bibblix.lib.rows import get_row
 
 from .models import Hold, Loan, ReadingEvent
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
@@ -81,10 +84,10 @@ def days_left(loan: Loan, now: datetime.datetime | None = None) -> int:
 def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = True):
     """Lock the book's row (FOR UPDATE) for this transaction and return it. The availability
     check (`catalogue.available_books`) is the book's own `is_available_on`, read from the locked
-    row, so the lock is one query by primary key."""
+    row, so the lock is one lean query by primary key (bibblix.lib.rows)."""
     from bibblix.catalogue.models import Book
 
-    book = Book.objects.select_for_update().filter(pk=book_id).first()
+    book = get_row(Book, "id", book_id, for_update=True)
     if book is None:
         raise BookNotFound(book_id)
     if available_only and not book.is_available_on(timezone.localdate(now)):
@@ -120,14 +123,51 @@ def _close_expired(patron, book_id: int, now: datetime.datetime) -> None:
 
 
 def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) -> Loan:
-    loan = Loan.objects.create(
-        patron=patron,
-        book=book,
-        borrowed_at=now,
-        due_at=now + datetime.timedelta(days=rules.loan_days),
-    )
-    _record(kind, book.pk, patron.municipality_id, now)
+    """The loan and its reading event. On PostgreSQL in one statement (two inserts in a WITH),
+    which spares every borrow a round trip and the ORM's insert compiler; elsewhere two ORM
+    inserts. Both end in the same rows and the same IntegrityError on a duplicate open loan."""
+    due = now + datetime.timedelta(days=rules.loan_days)
+    if connection.vendor != "postgresql":
+        loan = Loan.objects.create(patron=patron, book=book, borrowed_at=now, due_at=due)
+        _record(kind, book.pk, patron.municipality_id, now)
+        return loan
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _loan_and_event_sql(),
+            [
+                patron.pk,
+                book.pk,
+                now,
+                due,
+                book.pk,
+                patron.municipality_id,
+                kind,
+                timezone.localdate(now),
+            ],
+        )
+        (loan_id,) = cursor.fetchone()
+    loan = Loan(pk=loan_id, patron=patron, book=book, borrowed_at=now, due_at=due)
+    loan._state.adding = False
+    loan._state.db = connection.alias
     return loan
+
+
+@functools.cache
+def _loan_and_event_sql() -> str:
+    quote = connection.ops.quote_name
+    loan, event = Loan._meta, ReadingEvent._meta
+
+    def columns(opts, names):
+        return ", ".join(quote(opts.get_field(name).column) for name in names)
+
+    return (
+        f"WITH new_loan AS (INSERT INTO {quote(loan.db_table)}"  # noqa: S608 (names from models)
+        f" ({columns(loan, ['patron', 'book', 'borrowed_at', 'due_at'])})"
+        f" VALUES (%s, %s, %s, %s) RETURNING {quote(loan.pk.column)}),"
+        f" new_event AS (INSERT INTO {quote(event.db_table)}"
+        f" ({columns(event, ['book', 'municipality', 'kind', 'day'])}) VALUES (%s, %s, %s, %s))"
+        f" SELECT {quote(loan.pk.column)} FROM new_loan"
+    )
 
 
 # --- loans ------------------------------------------------------------------------------------
@@ -275,7 +315,7 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
 def check_patron_connected(patron, now: datetime.datetime) -> None:
     from .rules import is_connected
 
-    if not is_connected(patron.municipality, timezone.localdate(now)):
+    if not is_connected(patron.municipality_id, timezone.localdate(now)):
         raise refuse("not_connected")
 
 

@@ -7,10 +7,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from bibblix.lib.rows import get_row
 
 from . import lockout
 from .hashing import card_hash, normalise_card
@@ -285,11 +287,12 @@ def get_patron(request) -> Patron | None:
     public_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     patron = None
     if public_id:
-        patron = (
-            Patron.objects.select_related("municipality", "library")
-            .filter(public_id=public_id)
-            .first()
-        )
+        # Every logged-in request asks: one lean read by the unique public id (bibblix.lib.rows);
+        # the municipality and library load only where a page needs them.
+        try:
+            patron = get_row(Patron, "public_id", public_id)
+        except ValidationError:  # not a UUID: a tampered or ancient session
+            patron = None
         if patron is not None and patron.municipality_id not in connected_municipality_ids():
             patron = None
     request._bibblix_patron = patron
@@ -303,10 +306,11 @@ def connected_municipality_ids() -> frozenset[int]:
     """Ids of the municipalities connected today. Every request of a logged-in child asks, so
     the answer is cached for a minute (the connection query costs more than the rest of the
     patron lookup); a saved connection event or municipality clears it (`apps.py`)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from bibblix.members import services as members
 
+    cache = caches["local"]
     key = _connected_cache_key()
     ids = cache.get(key)
     if ids is None:
@@ -317,9 +321,9 @@ def connected_municipality_ids() -> frozenset[int]:
 
 def forget_connected_municipalities(**_signal) -> None:
     """Drop the cached connected municipalities (a connection changed)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.delete(_connected_cache_key())
+    caches["local"].delete(_connected_cache_key())
 
 
 def _connected_cache_key() -> str:

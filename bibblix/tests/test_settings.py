@@ -93,6 +93,6 @@ def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database(tm
         text=True,
     )
     assert result.stdout.split() == [
-        "django.contrib.sessions.backends.cached_db",
+        "bibblix.lib.sessions.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]

@@ -72,13 +72,3 @@ def child_in_browser(phone, live_server, patron_ale, make_book):
         ]
     )
     return phone
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rule_cache():
-    """Loan rules and connection answers are cached for a minute; every test starts clean."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
