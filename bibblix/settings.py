@@ -323,6 +323,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own loggers follow LOG_LEVEL too (its defaults would pass WARNING on anyway).
+        "django": {"level": LOG_LEVEL},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

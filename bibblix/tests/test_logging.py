@@ -23,3 +23,25 @@ def test_filter_masks_formatted_arguments():
 def test_configured_logging_passes_through_the_filter(caplog, settings):
     handler = logging.getLogger().handlers[0]
     assert any(isinstance(f, RedactPersonalData) for f in handler.filters)
+
+
+def test_log_level_also_quiets_djangos_own_loggers():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, django; django.setup();"
+        "logging.getLogger('django.request').warning('Conflict: /api/v1/loans');"
+        "logging.getLogger('django.request').error('Server error: /api/v1/loans')"
+    )
+    for level, shown in [("ERROR", ["Server error"]), ("INFO", ["Conflict", "Server error"])]:
+        environment = {
+            **os.environ,
+            "LOG_LEVEL": level,
+            "DJANGO_SETTINGS_MODULE": "bibblix.settings",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+        )
+        assert [text for text in ("Conflict", "Server error") if text in result.stderr] == shown
