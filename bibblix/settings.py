@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bibblix.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bibblix.lib.locale.SwedishFirstLocaleMiddleware",
@@ -232,6 +233,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
+# Every HTML page without a policy of its own gets a strict Content-Security-Policy
+# (bibblix/lib/csp.py): our own scripts and styles only. Covers from the file storage's origin
+# are allowed by themselves; other image origins (e.g. publishers' cover hosts) only if listed.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # SAMEORIGIN, not DENY: the reader shows the book's own pages in frames of the same site.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]

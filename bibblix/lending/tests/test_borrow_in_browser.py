@@ -36,6 +36,7 @@ def test_child_borrows_reads_link_and_returns_on_a_phone(phone, ale, card_ale, m
 
 def test_my_books_works_at_200_percent_text_size(phone, child_in_browser):
     phone.goto("/my/")
-    phone.add_style_tag(content="html { font-size: 200% !important; }")
+    # Through the CSSOM: the site's CSP refuses an inline <style> (add_style_tag).
+    phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing runs off the side of the phone

@@ -1,5 +1,8 @@
 from django.urls import reverse
 
+from bibblix.reader import pwa
+from bibblix.reader.security import reader_csp
+
 from .conftest import return_loan
 
 
@@ -20,6 +23,13 @@ def test_reader_page_has_a_strict_content_security_policy(child, loan):
     assert "'unsafe-eval'" not in script_src
     assert directives["object-src"] == "'none'"
     assert "blob:" in directives["frame-src"]
+
+
+def test_site_wide_policy_leaves_the_readers_own_policies_alone(child, loan):
+    # The site's policy (bibblix/lib/csp.py) has no blob: frames and no import map hash.
+    page = child.get(f"/read/{loan.book_id}/")
+    assert page["Content-Security-Policy"] == reader_csp((pwa.import_map_hash(),))
+    assert child.get("/read/")["Content-Security-Policy"] == reader_csp()
 
 
 def test_book_not_borrowed_sends_the_child_to_the_book_page(child, book):
