@@ -33,9 +33,17 @@ class LoanPolicyAdmin(MunicipalityScopedAdmin):
         "weekly_limit",
         "loan_days",
         "max_active_loans",
+        "max_holds",
         "retention_years",
     ]
-    fields = ["municipality", "weekly_limit", "loan_days", "max_active_loans", "retention_years"]
+    fields = [
+        "municipality",
+        "weekly_limit",
+        "loan_days",
+        "max_active_loans",
+        "max_holds",
+        "retention_years",
+    ]
 
     def _may_edit(self, request) -> bool:
         return request.user.is_superuser or members.staff_role(request.user) in RULE_EDITORS

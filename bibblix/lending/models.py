@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_WEEKLY_LIMIT = 5
 DEFAULT_LOAN_DAYS = 28
 DEFAULT_RETENTION_YEARS = 3
+DEFAULT_MAX_HOLDS = 5
 # A book counts as finished from this share read on (the last pages are often credits).
 FINISHED_AT = 0.98
 
@@ -71,6 +72,15 @@ class LoanPolicy(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Leave empty for no cap."),
+    )
+    max_holds = models.PositiveSmallIntegerField(
+        _("queues at once"),
+        default=DEFAULT_MAX_HOLDS,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "Books a child may queue for at the same time, so that a few children cannot "
+            "hold up many books."
+        ),
     )
     retention_years = models.PositiveSmallIntegerField(
         _("keep accounts for (years of inactivity)"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     DEFAULT_LOAN_DAYS,
+    DEFAULT_MAX_HOLDS,
     DEFAULT_RETENTION_YEARS,
     DEFAULT_WEEKLY_LIMIT,
     Loan,
@@ -30,6 +31,7 @@ class Rules:
     weekly_limit: int = DEFAULT_WEEKLY_LIMIT
     loan_days: int = DEFAULT_LOAN_DAYS
     max_active_loans: int | None = None
+    max_holds: int = DEFAULT_MAX_HOLDS
     retention_years: int = DEFAULT_RETENTION_YEARS
 
 
@@ -57,6 +59,7 @@ def rules_for(municipality_id: int) -> Rules:
                 weekly_limit=policy.weekly_limit,
                 loan_days=policy.loan_days,
                 max_active_loans=policy.max_active_loans,
+                max_holds=policy.max_holds,
                 retention_years=policy.retention_years,
             )
         )
@@ -101,6 +104,9 @@ def refuse(rule: str, **params) -> LendingRefused:
         "not_holdable": _("Everyone can borrow this book at the same time, so there is no queue."),
         "hold_not_needed": _("The book is free to borrow right now. Tap “Borrow”!"),
         "already_borrowed": _("You have already borrowed this book."),
+        "holds_at_once": _(
+            "You are already waiting for %(limit)s books. Leave one of the queues to join a new one."
+        ),
     }
     return LendingRefused(rule, texts[rule] % params if params else texts[rule])
 

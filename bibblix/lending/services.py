@@ -307,6 +307,9 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
         check_patron_connected(patron, now)
         if free_copies(book, now) > 0:
             raise refuse("hold_not_needed")
+        limit = rules_for(patron.municipality_id).max_holds
+        if open_holds().filter(patron=patron).count() >= limit:
+            raise refuse("holds_at_once", limit=limit)
         hold = Hold.objects.create(patron=patron, book=book, placed_at=now)
         _record(ReadingEvent.Kind.HOLD_PLACED, book.pk, patron.municipality_id, now)
     return hold, True

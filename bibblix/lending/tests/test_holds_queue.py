@@ -136,3 +136,34 @@ def test_my_holds_show_each_place_in_one_query(
         holds = services.patron_holds(me)
     assert sorted(h.position for h in holds) == [1, 2, 3, 4]
     assert all(h.position == services.queue_position(h) for h in holds)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_child_may_queue_for_five_books_at_once_by_default(ale, make_patron, make_book):
+    reader, waiting = make_patron(ale), make_patron(ale)
+    books = [make_book(f"Populär {n}", copies=1) for n in range(6)]
+    for book in books[:5]:
+        services.borrow(reader, book.pk)
+    for book in books[:5]:
+        services.place_hold(waiting, book.pk)
+    services.borrow(make_patron(ale), books[5].pk)
+    with pytest.raises(services.LendingRefused) as refused:
+        services.place_hold(waiting, books[5].pk)
+    assert refused.value.rule == "holds_at_once"
+    assert "5" in refused.value.detail
+    # Leaving one queue makes room for a new one.
+    services.cancel_hold(waiting, Hold.objects.filter(patron=waiting).first().pk)
+    assert services.place_hold(waiting, books[5].pk)[1] is True
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_municipality_sets_its_own_queue_cap(ale, make_patron, make_book):
+    LoanPolicy.objects.create(municipality=ale, max_holds=1)
+    reader, waiting = make_patron(ale), make_patron(ale)
+    first, second = make_book("Ett", copies=1), make_book("Två", copies=1)
+    services.borrow(reader, first.pk)
+    services.borrow(reader, second.pk)
+    services.place_hold(waiting, first.pk)
+    with pytest.raises(services.LendingRefused) as refused:
+        services.place_hold(waiting, second.pk)
+    assert refused.value.rule == "holds_at_once"

@@ -5,10 +5,17 @@ def test_municipality_admin_edits_their_own_loan_rules(client, municipality_admi
     client.force_login(municipality_admin_ale)
     response = client.post(
         "/staff/lending/loanpolicy/add/",
-        {"municipality": ale.pk, "weekly_limit": 3, "loan_days": 21, "retention_years": 3},
+        {
+            "municipality": ale.pk,
+            "weekly_limit": 3,
+            "loan_days": 21,
+            "max_holds": 2,
+            "retention_years": 3,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert LoanPolicy.objects.get(municipality=ale).weekly_limit == 3
+    policy = LoanPolicy.objects.get(municipality=ale)
+    assert (policy.weekly_limit, policy.max_holds) == (3, 2)
 
 
 def test_municipality_admin_cannot_set_rules_for_another_municipality(
@@ -17,7 +24,13 @@ def test_municipality_admin_cannot_set_rules_for_another_municipality(
     client.force_login(municipality_admin_ale)
     response = client.post(
         "/staff/lending/loanpolicy/add/",
-        {"municipality": boras.pk, "weekly_limit": 50, "loan_days": 21, "retention_years": 3},
+        {
+            "municipality": boras.pk,
+            "weekly_limit": 50,
+            "loan_days": 21,
+            "max_holds": 5,
+            "retention_years": 3,
+        },
     )
     assert response.status_code == 200  # the form refuses the choice
     assert not LoanPolicy.objects.exists()
