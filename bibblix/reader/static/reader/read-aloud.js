@@ -34,7 +34,11 @@ export class ReadAloud extends EventTarget {
     #state = 'stopped' // stopped | playing | paused
     #narration = false
     #generation = 0
+    #sections = new WeakMap() // page document → spine index, from the view's 'load' events
+    #highlights = 0
 
+    // Create it before the first page loads (after view.open): narration needs to see every
+    // page's 'load' event.
     constructor(view, lang) {
         super()
         this.#view = view
@@ -44,19 +48,22 @@ export class ReadAloud extends EventTarget {
     }
 
     // foliate-js 1.0.1 marks the narrated element itself, but its lookup fails for the first
-    // section (`find(x => x.index = …)`), so we mark it here, for every section.
+    // section (`find(x => x.index = …)`) and, in fixed layout, for the right page of a spread,
+    // so we mark it here, for every section.
     #followNarration() {
         let last = null
-        const overlay = this.#view.mediaOverlay
-        const activeClass = this.#view.book.media?.activeClass || 'bibblix-narrating'
+        const view = this.#view
+        const overlay = view.mediaOverlay
+        const activeClass = view.book.media?.activeClass || 'bibblix-narrating'
+        view.addEventListener('load', ({ detail }) => this.#sections.set(detail.doc, detail.index))
         overlay.addEventListener('highlight', async ({ detail }) => {
-            const resolved = this.#view.resolveNavigation(detail.text)
+            const highlight = ++this.#highlights
+            const resolved = view.resolveNavigation(detail.text)
             if (!resolved) return
-            await this.#view.renderer.goTo(resolved)
-            const contents = this.#view.renderer.getContents()
-            const doc = (contents.find(x => x.index === resolved.index) ?? contents[0])?.doc
+            await view.renderer.goTo(resolved)
+            const doc = await this.#documentOf(resolved.index, highlight)
             const el = doc ? resolved.anchor(doc) : null
-            if (!el?.classList) return
+            if (highlight !== this.#highlights || !el?.classList) return
             last?.classList.remove(activeClass, 'bibblix-narrating')
             el.classList.add(activeClass, 'bibblix-narrating')
             last = el
@@ -66,6 +73,33 @@ export class ReadAloud extends EventTarget {
             last?.classList.remove(activeClass, 'bibblix-narrating')
             last = null
         })
+    }
+
+    // foliate-js 1.0.1's fixed-layout renderer gives its contents no index (so
+    // view.startMediaOverlay() starts nowhere there); the 'load' events carry it.
+    #indexOf({ index, doc }) {
+        return index ?? this.#sections.get(doc)
+    }
+
+    // The document of a section, once it is on screen. The page turn may still be on its way
+    // (foliate-js's own highlight handler starts the same turn first), so wait for the
+    // renderer to relocate, unless a newer highlight came meanwhile.
+    async #documentOf(index, highlight) {
+        while (highlight === this.#highlights) {
+            const found = this.#view.renderer.getContents().find(c => this.#indexOf(c) === index)
+            if (found) return found.doc
+            await new Promise(resolve => this.#view.addEventListener('relocate', resolve, { once: true }))
+        }
+    }
+
+    // The first section on screen (in portrait, the fixed-layout renderer hides one page of
+    // the spread).
+    #sectionOnScreen() {
+        const shown = this.#view.renderer.getContents()
+            .filter(({ doc }) => doc.defaultView?.frameElement?.checkVisibility?.() ?? true)
+            .map(contents => this.#indexOf(contents))
+            .filter(index => index != null)
+        return shown.length ? Math.min(...shown) : (this.#view.lastLocation?.section?.current ?? 0)
     }
 
     get state() { return this.#state }
@@ -86,7 +120,7 @@ export class ReadAloud extends EventTarget {
     async play() {
         if (this.#state === 'paused') return this.resume()
         this.#setState('playing')
-        if (this.#narration) return this.#view.startMediaOverlay()
+        if (this.#narration) return this.#view.mediaOverlay.start(this.#sectionOnScreen())
         await this.#view.initTTS('sentence')
         const range = this.#view.lastLocation?.range
         this.#speak(range ? this.#view.tts.from(range) : this.#view.tts.start())

@@ -282,6 +282,7 @@ async function open() {
     view.addEventListener('load', onBookLoad)
     view.addEventListener('relocate', onRelocate)
     await view.open(book)
+    if (view.mediaOverlay || ReadAloud.available) readAloud = new ReadAloud(view, config.language)
     if (!view.isFixedLayout) {
         view.renderer.setAttribute('max-column-count', '2')
         view.renderer.setAttribute('margin', '32px')
@@ -310,12 +311,11 @@ async function markFirstPage() {
 }
 
 function setupReadAloud() {
-    if (!view.mediaOverlay && !ReadAloud.available) {
+    if (!readAloud) {
         $('aloud-play').disabled = true
         $('aloud-hint').textContent = S.noVoices
         return
     }
-    readAloud = new ReadAloud(view, config.language)
     $('aloud-source').textContent = readAloud.usesNarration ? $('aloud-source').dataset.narration : $('aloud-source').dataset.speech
     readAloud.addEventListener('state', ({ detail }) => {
         $('aloud-play').setAttribute('aria-pressed', String(detail === 'playing'))
