@@ -1,5 +1,7 @@
 """Helpers for the reader's browser tests (not a test module)."""
 
+import json
+
 from bibblix.patrons.services import SESSION_KEY
 
 
@@ -57,3 +59,19 @@ SHOWS_LOCATOR = """cfi => {
 def shows_locator(page, cfi: str) -> bool:
     """Whether the page on screen contains the start of `cfi` (layouts may differ a little)."""
     return page.evaluate(SHOWS_LOCATOR, cfi)
+
+
+def fake_progress_api(context, store: dict) -> None:
+    """Answer /api/v1/progress/<id> from `store`, as the lending API will."""
+
+    def handle(route, request):
+        if request.method == "PUT":
+            body = json.loads(request.post_data)
+            store["saved"] = {"updated_at": "2026-01-01T12:00:00+00:00", **body}
+            store["puts"] = store.get("puts", 0) + 1
+            return route.fulfill(status=200, json=store["saved"])
+        if "saved" not in store:
+            return route.fulfill(status=404, json={"detail": "Ingen läsposition"})
+        return route.fulfill(status=200, json=store["saved"])
+
+    context.route("**/api/v1/progress/*", handle)

@@ -6,12 +6,17 @@ stands in for it with Playwright routes backed by one shared store (the "server"
 test uses the real endpoint and is skipped while that endpoint does not exist.
 """
 
-import json
-
 import pytest
 from django.urls import Resolver404, resolve
 
-from .browser_helpers import fraction, log_in, open_reader, shows_locator, wait_past
+from .browser_helpers import (
+    fake_progress_api,
+    fraction,
+    log_in,
+    open_reader,
+    shows_locator,
+    wait_past,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The second device: a phone like conftest's PHONE.
@@ -29,22 +34,6 @@ def progress_api_exists(book_id: int) -> bool:
     except Resolver404:
         return False
     return "progress" in (match.route or "")
-
-
-def fake_progress_api(context, store: dict) -> None:
-    """Answer /api/v1/progress/<id> from `store`, as the lending API will."""
-
-    def handle(route, request):
-        if request.method == "PUT":
-            body = json.loads(request.post_data)
-            store["saved"] = {"updated_at": "2026-01-01T12:00:00+00:00", **body}
-            store["puts"] = store.get("puts", 0) + 1
-            return route.fulfill(status=200, json=store["saved"])
-        if "saved" not in store:
-            return route.fulfill(status=404, json={"detail": "Ingen läsposition"})
-        return route.fulfill(status=200, json=store["saved"])
-
-    context.route("**/api/v1/progress/*", handle)
 
 
 def read_a_few_pages(page, turns=4) -> float:
