@@ -44,6 +44,7 @@ def shell_urls() -> list[str]:
         "reader/offline.js",
         "reader/panels.js",
         "reader/position.js",
+        "reader/shown-page.js",
         "reader/settings.js",
         "reader/empty-module.js",
         "reader/reader.css",

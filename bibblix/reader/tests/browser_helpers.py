@@ -75,3 +75,21 @@ def fake_progress_api(context, store: dict) -> None:
         return route.fulfill(status=200, json=store["saved"])
 
     context.route("**/api/v1/progress/*", handle)
+
+
+# The spine indexes of the picture-book pages on screen, found without the reader's own
+# bookkeeping: each visible page frame is matched to the section whose document has the same
+# body (id and text).
+SHOWN_PAGES = """async () => {
+    const view = window.bibblixReader.view
+    const key = doc => `${doc.body?.id ?? ''}|${(doc.body?.textContent ?? '').replace(/\\s+/g, ' ').trim()}`
+    const sections = await Promise.all(view.book.sections.map(async s => key(await s.createDocument())))
+    return view.renderer.getContents()
+        .filter(({ doc }) => doc.defaultView?.frameElement?.checkVisibility())
+        .map(({ doc }) => sections.indexOf(key(doc)))
+}"""
+
+
+def shown_pages(page) -> list[int]:
+    """The numbers (from 1) of the picture-book pages on screen."""
+    return [index + 1 for index in page.evaluate(SHOWN_PAGES)]

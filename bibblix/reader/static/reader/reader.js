@@ -6,6 +6,7 @@ import { ReadAloud } from './read-aloud.js'
 import * as offline from './offline.js'
 import { bindPanels, buildToc, closePanels } from './panels.js'
 import { Position } from './position.js'
+import { ShownPage } from './shown-page.js'
 import { bookCSS, saveSettings, settings } from './settings.js'
 
 const config = JSON.parse(document.getElementById('reader-config').textContent)
@@ -13,6 +14,7 @@ const S = config.strings
 const $ = id => document.getElementById(id)
 let view = null
 let readAloud = null
+let shownPage = null // picture books: the page the child sees (see shown-page.js)
 let firstPage = true
 
 // --- helpers --------------------------------------------------------------------------------
@@ -131,8 +133,11 @@ function renderBookmarks(items) {
     $('bookmarks-heading').hidden = !items.length
 }
 
+// Where the child is: in a picture book the page shown, not the one foliate-js reports.
+const here = () => (view?.isFixedLayout ? shownPage?.location : view?.lastLocation) ?? null
+
 async function addBookmark() {
-    const location = view?.lastLocation
+    const location = here()
     if (!location?.cfi) return
     const label = `${location.tocItem?.label?.trim() || S.chapter} · ${Math.round((location.fraction ?? 0) * 100)} %`
     try {
@@ -216,6 +221,11 @@ function enablePinch(doc) {
 }
 
 function onRelocate({ detail }) {
+    // In a picture book foliate-js names the spread's right page; shownPage reports the page shown.
+    if (!view.isFixedLayout) showLocation(detail)
+}
+
+function showLocation(detail) {
     const fraction = detail.fraction ?? 0
     const percent = Math.round(fraction * 100)
     $('progress').value = String(fraction)
@@ -228,7 +238,7 @@ function onRelocate({ detail }) {
     document.documentElement.dataset.readerFraction = String(fraction)
     if (firstPage) firstPage = false
     else announce(label)
-    position.queue(view.lastLocation)
+    position.queue(detail)
 }
 
 // --- loans and protection -------------------------------------------------------------------
@@ -282,6 +292,10 @@ async function open() {
     view.addEventListener('load', onBookLoad)
     view.addEventListener('relocate', onRelocate)
     await view.open(book)
+    if (view.isFixedLayout) {
+        shownPage = new ShownPage(view)
+        shownPage.addEventListener('change', ({ detail }) => showLocation(detail))
+    }
     if (view.mediaOverlay || ReadAloud.available) readAloud = new ReadAloud(view, config.language)
     if (!view.isFixedLayout) {
         view.renderer.setAttribute('max-column-count', '2')
@@ -366,6 +380,7 @@ loadBookmarks()
 window.bibblixReader = {
     get view() { return view },
     get readAloud() { return readAloud },
+    get location() { return here() },
     flushSave,
     config,
     offlineBooks: () => offline.listBooks(),
