@@ -82,3 +82,21 @@ def return_loan(loan) -> None:
     """End a loan the way lending does: mark it returned now."""
     loan.returned_at = timezone.now()
     loan.save(update_fields=["returned_at"])
+
+
+@pytest.fixture
+def lend_sample_book(make_book, make_loan):
+    """A book made from one of the sample EPUBs in ../shared/books, lent to `patron`
+    (English unless told otherwise). Tests using it carry the `shared` marker."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    def lend(patron, filename, title="Sample", **fields):
+        fields.setdefault("language", "en")
+        data = (Path(settings.SHARED_DIR) / "books" / filename).read_bytes()
+        book = make_book(title, data=data, **fields)
+        make_loan(patron, book)
+        return book
+
+    return lend

@@ -4,15 +4,11 @@ leaving and coming back (on this phone or another device) shows that same page a
 foliate-js 1.0.1 reports the right-hand page of a spread as current and switches sides within a
 spread without telling; the reader follows the page shown (reader/shown-page.js)."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from .browser_helpers import fake_progress_api, log_in, open_reader, shown_pages, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared, pytest.mark.django_db(transaction=True)]
-BOOKS = Path(settings.SHARED_DIR) / "books"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -50,15 +46,13 @@ def test_label_and_saved_place_follow_the_picture_book_page_shown(
     browser,
     phone,
     live_server,
-    make_book,
-    make_loan,
+    lend_sample_book,
     patron_ale,
     close_browser_context,
     file,
     total,
 ):
-    book = make_book("Bilderbok", data=(BOOKS / file).read_bytes(), layout="fixed", language="en")
-    make_loan(patron_ale, book)
+    book = lend_sample_book(patron_ale, file, "Bilderbok", layout="fixed")
     store = {}
     fake_progress_api(phone.context, store)
     log_in(phone.context, live_server, patron_ale)
@@ -93,15 +87,11 @@ def test_label_and_saved_place_follow_the_picture_book_page_shown(
 
 
 def test_wide_screen_shows_the_spread_and_names_its_first_page(
-    browser, live_server, make_book, make_loan, patron_ale, close_browser_context
+    browser, live_server, lend_sample_book, patron_ale, close_browser_context
 ):
-    book = make_book(
-        "The Voyage of Life",
-        data=(BOOKS / "sample_cole-voyage-of-life_fxl.epub").read_bytes(),
-        layout="fixed",
-        language="en",
+    book = lend_sample_book(
+        patron_ale, "sample_cole-voyage-of-life_fxl.epub", "The Voyage of Life", layout="fixed"
     )
-    make_loan(patron_ale, book)
     # A tablet held sideways: both pages of a spread fit.
     wide = browser.new_context(
         base_url=live_server.url,

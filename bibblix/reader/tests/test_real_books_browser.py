@@ -1,15 +1,11 @@
 """The sample books from ../shared: a fixed-layout picture book and a book with recorded
 narration (EPUB Media Overlays)."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from .browser_helpers import log_in, open_reader, shown_pages, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared, pytest.mark.django_db(transaction=True)]
-BOOKS = Path(settings.SHARED_DIR) / "books"
 
 
 @pytest.fixture(params=["phone", "tablet"])
@@ -18,15 +14,11 @@ def device(request):
 
 
 def test_picture_book_shows_whole_pages_and_zooms(
-    device, live_server, make_book, make_loan, patron_ale
+    device, live_server, lend_sample_book, patron_ale
 ):
-    book = make_book(
-        "The Voyage of Life",
-        data=(BOOKS / "sample_cole-voyage-of-life_fxl.epub").read_bytes(),
-        layout="fixed",
-        language="en",
+    book = lend_sample_book(
+        patron_ale, "sample_cole-voyage-of-life_fxl.epub", "The Voyage of Life", layout="fixed"
     )
-    make_loan(patron_ale, book)
     log_in(device.context, live_server, patron_ale)
     open_reader(device, book.pk)
     assert device.locator("#reader").get_attribute("data-layout") == "fixed"
@@ -48,16 +40,10 @@ def test_picture_book_shows_whole_pages_and_zooms(
     assert device.evaluate(scale) == "fit-page"
 
 
-def test_recorded_narration_plays_with_highlight(
-    phone, live_server, make_book, make_loan, patron_ale
-):
-    book = make_book(
-        "Media overlays",
-        data=(BOOKS / "sample_mol-navigation_mo.epub").read_bytes(),
-        has_media_overlays=True,
-        language="en",
+def test_recorded_narration_plays_with_highlight(phone, live_server, lend_sample_book, patron_ale):
+    book = lend_sample_book(
+        patron_ale, "sample_mol-navigation_mo.epub", "Media overlays", has_media_overlays=True
     )
-    make_loan(patron_ale, book)
     log_in(phone.context, live_server, patron_ale)
     open_reader(phone, book.pk)
     phone.get_by_role("button", name="Läs högt").click()
@@ -103,16 +89,15 @@ LABEL = "() => document.getElementById('progress-label').textContent"
 
 
 def test_picture_book_narration_highlights_and_turns_pages(
-    device, live_server, make_book, make_loan, patron_ale
+    device, live_server, lend_sample_book, patron_ale
 ):
-    book = make_book(
+    book = lend_sample_book(
+        patron_ale,
+        "sample_mol-timing-synchronization-fxl_mo.epub",
         "Media overlays in a picture book",
-        data=(BOOKS / "sample_mol-timing-synchronization-fxl_mo.epub").read_bytes(),
         has_media_overlays=True,
         layout="fixed",
-        language="en",
     )
-    make_loan(patron_ale, book)
     device.context.add_init_script(WATCH_AUDIO)
     log_in(device.context, live_server, patron_ale)
     open_reader(device, book.pk)
