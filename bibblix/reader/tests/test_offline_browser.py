@@ -73,6 +73,15 @@ def test_logging_out_removes_offline_books(phone, live_server, loan, patron_ale)
     assert phone.goto(f"/read/{loan.book_id}/").status == 503
 
 
+def test_logging_out_from_another_page_removes_offline_books(phone, live_server, loan, patron_ale):
+    """The header's "Logga ut" on Mina böcker purges too (base.html includes logout-purge.js)."""
+    open_and_save_offline(phone, live_server, patron_ale, loan.book_id)
+    phone.goto("/my/")
+    phone.get_by_role("button", name="Logga ut").click()
+    wait_until(phone, "() => location.pathname === '/'")
+    assert phone.evaluate(OFFLINE_BOOKS) == []
+
+
 def test_book_is_removed_when_the_loans_list_no_longer_has_it(phone, live_server, loan, patron_ale):
     open_and_save_offline(phone, live_server, patron_ale, loan.book_id)
     listed = [{"id": loan.pk, "book": loan.book_id, "title": "x", "days_left": 27}]
