@@ -36,6 +36,18 @@ def test_bookmark_is_saved_with_the_current_place(phone, live_server, loan, patr
     assert phone.get_by_role("heading", name="Bokmärken").is_visible()
 
 
+def test_on_a_phone_the_page_is_for_the_book(phone, live_server, loan, patron_ale):
+    """The site menu keeps one row (brand and "Logga ut"); the book gets most of the screen."""
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    assert phone.get_by_role("button", name="Logga ut").is_visible()
+    assert not phone.get_by_role("link", name="Mina böcker").is_visible()
+    header = phone.locator(".site-header").bounding_box()
+    stage = phone.locator(".book-stage").bounding_box()
+    assert header["height"] < 80
+    assert stage["height"] >= 0.6 * 844
+
+
 def test_reader_works_at_double_text_size(phone, live_server, loan, patron_ale):
     log_in(phone.context, live_server, patron_ale)
     open_reader(phone, loan.book_id)

@@ -1,13 +1,9 @@
 """Leave and come back to the same place: the position is saved to the server (debounced) and
-restored on another device (a fresh browser context).
-
-The lending app builds GET/PUT /api/v1/progress/<book>. Until it is merged, the first test
-stands in for it with Playwright routes backed by one shared store (the "server"); the second
-test uses the real endpoint and is skipped while that endpoint does not exist.
-"""
+restored on another device (a fresh browser context). The first tests stand in for the lending
+API with Playwright routes backed by one shared store (the "server"); the last uses the real
+endpoint."""
 
 import pytest
-from django.urls import Resolver404, resolve
 
 from .browser_helpers import (
     fake_progress_api,
@@ -26,14 +22,6 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-
-
-def progress_api_exists(book_id: int) -> bool:
-    try:
-        match = resolve(f"/api/v1/progress/{book_id}")
-    except Resolver404:
-        return False
-    return "progress" in (match.route or "")
 
 
 def read_a_few_pages(page, turns=4) -> float:
@@ -95,13 +83,26 @@ def test_position_is_saved_when_the_child_leaves_the_page(phone, live_server, lo
     assert store["saved"]["locator"] == cfi
 
 
+def test_no_welcome_back_when_the_saved_place_is_the_first_page(
+    phone, live_server, loan, patron_ale
+):
+    store = {}
+    fake_progress_api(phone.context, store)
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    start = phone.evaluate("() => window.bibblixReader.view.lastLocation.cfi")
+    store["saved"] = {
+        "locator": start,
+        "percentage": 0.0,
+        "updated_at": "2026-01-01T12:00:00+00:00",
+    }
+    open_reader(phone, loan.book_id)
+    assert not phone.get_by_text("Välkommen tillbaka! Du fortsätter där du slutade.").is_visible()
+
+
 def test_position_round_trip_through_the_real_lending_api(
     browser, phone, live_server, loan, patron_ale, close_browser_context
 ):
-    if not progress_api_exists(loan.book_id):
-        pytest.skip(
-            "lending's /api/v1/progress/<book> is not merged yet (the faked test above covers the reader)"
-        )
     log_in(phone.context, live_server, patron_ale)
     open_reader(phone, loan.book_id)
     read_at = read_a_few_pages(phone)

@@ -309,7 +309,9 @@ async function open() {
     await view.init({ lastLocation: saved?.locator })
     await markFirstPage()
     showStatus(navigator.onLine ? '' : S.offline)
-    if (saved?.locator) $('welcome-back').hidden = false
+    // "Welcome back" only when there is a place to come back to, not the book's first page.
+    const atStart = view.renderer.atStart ?? !(saved?.percentage > 0)
+    if (saved?.locator && !atStart) $('welcome-back').hidden = false
     setupReadAloud()
 }
 
