@@ -32,7 +32,7 @@ class Command(BaseCommand):
         staff = staff_demo.load(out=out)
         out("")
         out(self.style.SUCCESS("Demo logins"))
-        out(f"Staff area http://127.0.0.1:8000/staff/ – password {DEMO_PASSWORD} for all of:")
+        out(f"Staff area /staff/ – password {DEMO_PASSWORD} for all of:")
         for line in staff:
             out(f"  {line}")
         for line in patrons_demo.describe():
