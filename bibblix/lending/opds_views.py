@@ -1,11 +1,13 @@
-"""Borrowing from OPDS reading apps, and the child's loans as a feed ("Mina lån").
+"""Borrowing and holds from OPDS reading apps, and the child's shelf ("Mina lån").
 
-The catalogue builds the feeds and publications; lending adds what only it knows: the loan. Each
-library catalogue (/opds/v{1,2}/libraries/<id>/) gets
+The catalogue builds the feeds and publications; lending adds what only it knows: the loan and
+the hold. Each library catalogue (/opds/v{1,2}/libraries/<id>/) gets
 - `books/<book>/borrow`: borrows the book for the child of the library card in the request
   (HTTP Basic, as the feeds) and answers with the book as an OPDS 2.0 publication (or an Atom
-  entry) whose acquisition link leads to the readable Web Publication Manifest;
-- `loans`: the child's active loans, each with the loan's end (`availability.until`).
+  entry) whose acquisition link leads to the readable Web Publication Manifest; when every copy
+  is out it places a hold and answers the book as reserved, with the place in the queue;
+- `loans`: the child's active loans, each with the loan's end (`availability.until`), then the
+  open holds, each with its place.
 See docs/opds.md.
 """
 
@@ -68,8 +70,10 @@ def _from_another_site(request) -> bool:
 @require_http_methods(["GET", "POST", "PUT"])
 def borrow(request, version: str, library_id: int, book_id: int) -> HttpResponse:
     """Borrow a book from a reading app: 201 new loan, 200 existing loan (idempotent), 409 rule,
-    401 no or wrong card. GET is accepted too: OPDS 1.2 apps follow acquisition links with GET,
-    and a repeated borrow changes nothing (the existing loan is returned)."""
+    401 no or wrong card. When all copies are out the child joins the queue instead (201 new
+    hold, 200 existing hold), as library apps expect of a borrow link. GET is accepted too:
+    OPDS 1.2 apps follow acquisition links with GET, and a repeated borrow changes nothing (the
+    existing loan or hold is returned)."""
     if _from_another_site(request):
         return _problem(
             403, "cross_site", _("Borrow from the Bibblix website or your reading app.")
@@ -77,22 +81,37 @@ def borrow(request, version: str, library_id: int, book_id: int) -> HttpResponse
     library, patron, refusal = _child_of_library(request, library_id, require_card=True)
     if refusal is not None:
         return refusal
+    site = L.Catalogue(request, version, library)
     try:
         loan, created = services.borrow(patron, book_id)
     except services.BookNotFound:
         raise Http404 from None
     except services.LendingRefused as refused:
+        if refused.rule == "no_copy":
+            return _join_queue(site, patron, book_id)
         return _problem(409, refused.rule, refused.detail)
     book = _book_for_feed(loan.book_id)
-    site = L.Catalogue(request, version, library)
-    if version == "v2":
-        body = feeds.json_bytes(feeds.borrowed_publication(site, book, loan))
-    else:
-        body = feeds.atom_bytes(feeds.borrowed_entry(site, book, loan))
-    response = HttpResponse(body, status=201 if created else 200)
-    response["Content-Type"] = _CONTENT_TYPES[version]
-    response["Cache-Control"] = "no-store"
+    response = _publication(site, book, feeds.loan_properties(loan), 201 if created else 200)
     response["Location"] = site.manifest_url(book)
+    return response
+
+
+def _join_queue(site: L.Catalogue, patron, book_id: int) -> HttpResponse:
+    """Every copy is out: place a hold (201, or 200 for the one the child already has) and
+    answer the reserved publication with the place in the queue."""
+    try:
+        hold, created = services.place_hold(patron, book_id)
+    except services.LendingRefused as refused:
+        return _problem(409, refused.rule, refused.detail)
+    book = _book_for_feed(book_id)
+    properties = feeds.hold_properties(book, hold, services.queue_position(hold))
+    return _publication(site, book, properties, 201 if created else 200)
+
+
+def _publication(site: L.Catalogue, book, properties: dict | None, status: int) -> HttpResponse:
+    response = HttpResponse(feeds.publication_bytes(site, book, properties), status=status)
+    response["Content-Type"] = _CONTENT_TYPES[site.version]
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -104,18 +123,21 @@ def _book_for_feed(book_id: int):
 
 @require_safe
 def loans(request, version: str, library_id: int) -> HttpResponse:
-    """The child's active loans in this library's catalogue (OPDS 2.0 feed or Atom feed)."""
+    """The child's active loans, then open holds, in this library's catalogue (OPDS 2.0 feed or
+    Atom feed)."""
     library, patron, refusal = _child_of_library(request, library_id, require_card=False)
     if refusal is not None:
         return refusal
     site = L.Catalogue(request, version, library)
-    rows = feeds.active_loans_with_books(patron)
+    on_loan, queued = feeds.shelf(patron)
     if version == "v2":
-        body, content_type = feeds.json_bytes(feeds.loans_feed(site, rows)), feeds.OPDS2_JSON
+        body = feeds.json_bytes(feeds.loans_feed(site, on_loan, queued))
+        content_type = feeds.OPDS2_JSON
     else:
-        body, content_type = feeds.atom_bytes(feeds.loans_atom_feed(site, rows)), feeds.ATOM_ACQ
+        body = feeds.atom_bytes(feeds.loans_atom_feed(site, on_loan, queued))
+        content_type = feeds.ATOM_ACQ
     response = HttpResponse(body, content_type=content_type)
-    # The shelf changes with every borrow and return: apps must ask again each time.
+    # The shelf changes with every borrow, hold and return: apps must ask again each time.
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Cookie"
     return response
