@@ -5,7 +5,8 @@ acquisition link to the Web Publication Manifest carries the loan's dates; a boo
 for keeps its borrow link, and both acquisition links say "reserved" with the place in the queue.
 In OPDS 2.0 these are the link `properties` `availability`, `holds` and `copies`; in Atom the
 `opds:availability`, `opds:holds` and `opds:copies` elements of the library extension ("OPDS for
-Library Patrons") that library apps read, as the Palace Project's circulation manager writes them.
+Library Patrons") that library apps read. Both carry a `revoke` link: return the loan or leave
+the queue, as in the Palace Project's circulation manager.
 """
 
 import json
@@ -24,6 +25,8 @@ from .models import Hold, Loan
 
 OPDS2_JSON = f"{L.OPDS2}; charset=utf-8"
 ATOM_ACQ = f"{L.ATOM_ACQUISITION};charset=utf-8"
+# The Library Simplified (Palace) relation for "give it back": return a loan or leave a queue.
+REVOKE_REL = "http://librarysimplified.org/terms/rel/revoke"
 
 
 def json_bytes(document: dict) -> bytes:
@@ -32,6 +35,10 @@ def json_bytes(document: dict) -> bytes:
 
 def atom_bytes(element) -> bytes:
     return v1.serialise(element)
+
+
+def revoke_url(site: L.Catalogue, book) -> str:
+    return site.url(f"books/{book.pk}/revoke")
 
 
 def shelf(patron) -> tuple[list[Loan], list[Hold]]:
@@ -85,7 +92,7 @@ def _gives_access(properties: dict | None) -> bool:
 def publication(site: L.Catalogue, book, properties: dict | None = None) -> dict:
     """The catalogue's OPDS 2.0 publication with the child's loan or hold (`properties`, None
     for neither) on its acquisition links (Palace apps read the borrow link's, others the
-    manifest's). A queued book keeps its borrow link: it answers the
+    manifest's) and a link to give it back. A queued book keeps its borrow link: it answers the
     loan once the queue has lent the child a copy, else the hold."""
     document = v2.publication(site, book)
     if properties is None:
@@ -96,6 +103,7 @@ def publication(site: L.Catalogue, book, properties: dict | None = None) -> dict
     for item in links:
         if item.get("rel") in (L.BORROW_REL, L.ACQUISITION_REL):
             item.setdefault("properties", {}).update(properties)
+    links.append(v2.link(revoke_url(site, book), REVOKE_REL, site.borrow_type))
     document["links"] = links
     return document
 
@@ -111,6 +119,8 @@ def entry(site: L.Catalogue, book, properties: dict | None = None, *, standalone
             element.remove(link)
         elif rel in (L.BORROW_REL, L.ACQUISITION_REL):
             _add_atom_properties(link, properties)
+    attributes = {"href": revoke_url(site, book), "rel": REVOKE_REL, "type": site.borrow_type}
+    etree.SubElement(element, f"{{{v1.ATOM}}}link", attributes)
     return element
 
 

@@ -10,7 +10,17 @@ from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending import services
 from bibblix.lending.models import Hold, LoanPolicy
 
-from .opds_app import ACQUISITION, ATOM, BORROW, OPDS, atom_rels, book_action, rels, shelf_url
+from .opds_app import (
+    ACQUISITION,
+    ATOM,
+    BORROW,
+    OPDS,
+    REVOKE,
+    atom_rels,
+    book_action,
+    rels,
+    shelf_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +54,9 @@ def test_borrowing_when_every_copy_is_out_places_a_hold(
             "state": "reserved",
             "since": hold.placed_at.isoformat(),
         }
+    assert (
+        links[REVOKE]["href"] == f"http://testserver{book_action(ale_library, lent_out, 'revoke')}"
+    )
 
 
 def test_borrowing_again_while_queued_answers_200_and_the_same_hold(
@@ -125,6 +138,7 @@ def test_the_atom_shelf_lists_holds_with_their_place(
     links = atom_rels(entry)
     assert links[BORROW].find(f"{OPDS}availability").get("status") == "reserved"
     assert links[BORROW].find(f"{OPDS}holds").get("position") == "1"
+    assert REVOKE in links
 
 
 @pytest.mark.shared
