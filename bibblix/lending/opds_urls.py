@@ -1,5 +1,6 @@
 """The lending app's part of each library's OPDS catalogue, mounted at /opds/ next to the
-catalogue's: borrowing from a reading app and the child's loans feed. See docs/opds.md."""
+catalogue's: borrowing, holds and returns from a reading app, and the child's shelf feed.
+See docs/opds.md."""
 
 from django.urls import path
 
@@ -16,6 +17,12 @@ for version in ("v2", "v1"):
             opds_views.borrow,
             {"version": version},
             name=f"{version}-borrow",
+        ),
+        path(
+            f"{base}books/<int:book_id>/revoke",
+            opds_views.revoke,
+            {"version": version},
+            name=f"{version}-revoke",
         ),
         path(f"{base}loans", opds_views.loans, {"version": version}, name=f"{version}-loans"),
     ]

@@ -1,11 +1,14 @@
-"""Borrowing from OPDS reading apps, and the child's loans as a feed ("Mina lån").
+"""Borrowing from OPDS reading apps, holds and returns, and the child's shelf ("Mina lån").
 
-The catalogue builds the feeds and publications; lending adds what only it knows: the loan. Each
-library catalogue (/opds/v{1,2}/libraries/<id>/) gets
+The catalogue builds the feeds and publications; lending adds what only it knows: the loan and
+the hold. Each library catalogue (/opds/v{1,2}/libraries/<id>/) gets
 - `books/<book>/borrow`: borrows the book for the child of the library card in the request
   (HTTP Basic, as the feeds) and answers with the book as an OPDS 2.0 publication (or an Atom
-  entry) whose acquisition link leads to the readable Web Publication Manifest;
-- `loans`: the child's active loans, each with the loan's end (`availability.until`).
+  entry) whose acquisition link leads to the readable Web Publication Manifest; when every copy
+  is out it places a hold and answers the book as reserved, with the place in the queue;
+- `books/<book>/revoke`: returns the child's loan of the book, or leaves its queue;
+- `loans`: the child's active loans, each with the loan's end (`availability.until`), then the
+  open holds, each with its place.
 See docs/opds.md.
 """
 
@@ -37,10 +40,18 @@ def _child_of_library(request, library_id: int, *, require_card: bool):
     if library is None:
         raise Http404
     if require_card and auth.basic_credentials(request) is None:
-        # A session cookie alone never borrows here: it is ambient (see `borrow`).
+        # A session cookie alone never borrows or gives back here: it is ambient (see `borrow`).
         return library, None, auth.challenge(request, library)
     patron, refusal = auth.authenticate_child(request, library)
     return library, patron, refusal
+
+
+def _child_of_app(request, library_id: int, cross_site_text: str):
+    """The child whose card an app sends to borrow or give back: as `_child_of_library`, the
+    card required, after refusing what a browser marks as started by another site."""
+    if _from_another_site(request):
+        return None, None, _problem(403, "cross_site", cross_site_text)
+    return _child_of_library(request, library_id, require_card=True)
 
 
 def _problem(status: int, rule: str, detail: str) -> JsonResponse:
@@ -64,35 +75,51 @@ def _from_another_site(request) -> bool:
 # another site cannot add. Only a browser in which the child once typed the card into a Basic
 # prompt would send it by itself; browsers mark cross-site requests with `Sec-Fetch-Site`, and
 # those are refused. OPDS apps send no CSRF token, so Django's check would stop every one of them.
+# `revoke` below rests on the same reasoning.
 @csrf_exempt
 @require_http_methods(["GET", "POST", "PUT"])
 def borrow(request, version: str, library_id: int, book_id: int) -> HttpResponse:
     """Borrow a book from a reading app: 201 new loan, 200 existing loan (idempotent), 409 rule,
-    401 no or wrong card. GET is accepted too: OPDS 1.2 apps follow acquisition links with GET,
-    and a repeated borrow changes nothing (the existing loan is returned)."""
-    if _from_another_site(request):
-        return _problem(
-            403, "cross_site", _("Borrow from the Bibblix website or your reading app.")
-        )
-    library, patron, refusal = _child_of_library(request, library_id, require_card=True)
+    401 no or wrong card. When all copies are out the child joins the queue instead (201 new
+    hold, 200 existing hold), as library apps expect of a borrow link. GET is accepted too:
+    OPDS 1.2 apps follow acquisition links with GET, and a repeated borrow changes nothing (the
+    existing loan or hold is returned)."""
+    library, patron, refusal = _child_of_app(
+        request, library_id, _("Borrow from the Bibblix website or your reading app.")
+    )
     if refusal is not None:
         return refusal
+    site = L.Catalogue(request, version, library)
     try:
         loan, created = services.borrow(patron, book_id)
     except services.BookNotFound:
         raise Http404 from None
     except services.LendingRefused as refused:
+        if refused.rule == "no_copy":
+            return _join_queue(site, patron, book_id)
         return _problem(409, refused.rule, refused.detail)
     book = _book_for_feed(loan.book_id)
-    site = L.Catalogue(request, version, library)
-    if version == "v2":
-        body = feeds.json_bytes(feeds.borrowed_publication(site, book, loan))
-    else:
-        body = feeds.atom_bytes(feeds.borrowed_entry(site, book, loan))
-    response = HttpResponse(body, status=201 if created else 200)
-    response["Content-Type"] = _CONTENT_TYPES[version]
-    response["Cache-Control"] = "no-store"
+    response = _publication(site, book, feeds.loan_properties(loan), 201 if created else 200)
     response["Location"] = site.manifest_url(book)
+    return response
+
+
+def _join_queue(site: L.Catalogue, patron, book_id: int) -> HttpResponse:
+    """Every copy is out: place a hold (201, or 200 for the one the child already has) and
+    answer the reserved publication with the place in the queue."""
+    try:
+        hold, created = services.place_hold(patron, book_id)
+    except services.LendingRefused as refused:
+        return _problem(409, refused.rule, refused.detail)
+    book = _book_for_feed(book_id)
+    properties = feeds.hold_properties(book, hold, services.queue_position(hold))
+    return _publication(site, book, properties, 201 if created else 200)
+
+
+def _publication(site: L.Catalogue, book, properties: dict | None, status: int) -> HttpResponse:
+    response = HttpResponse(feeds.publication_bytes(site, book, properties), status=status)
+    response["Content-Type"] = _CONTENT_TYPES[site.version]
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -102,20 +129,53 @@ def _book_for_feed(book_id: int):
     return book
 
 
+# GET, PUT and DELETE too: Palace (SimplyE) apps follow the revoke link with GET, others with
+# PUT or DELETE. Unlike a borrow a revoke is not repeatable, but a second one changes nothing
+# either (404), and HEAD, which link checkers and prefetchers send, is refused.
+@csrf_exempt
+@require_http_methods(["GET", "POST", "PUT", "DELETE"])
+def revoke(request, version: str, library_id: int, book_id: int) -> HttpResponse:
+    """Return the child's loan of a book, or leave its queue, from a reading app: 200 with the
+    publication as anyone sees it (borrow link again), 404 when there is nothing to give back.
+    The card and the cross-site refusal as for `borrow`."""
+    library, patron, refusal = _child_of_app(
+        request, library_id, _("Return books from the Bibblix website or your reading app.")
+    )
+    if refusal is not None:
+        return refusal
+    loan = services.active_loan_for(patron, book_id)
+    if loan is not None:
+        # return_loan also lends the freed copy to the first child in the queue.
+        services.return_loan(patron, loan.pk)
+    elif (hold := services.open_hold_for(patron, book_id)) is not None:
+        services.cancel_hold(patron, hold.pk)
+    else:
+        return _problem(
+            404,
+            "nothing_to_revoke",
+            _("You have not borrowed this book and you are not in its queue."),
+        )
+    site = L.Catalogue(request, version, library)
+    return _publication(site, _book_for_feed(book_id), None, 200)
+
+
 @require_safe
 def loans(request, version: str, library_id: int) -> HttpResponse:
-    """The child's active loans in this library's catalogue (OPDS 2.0 feed or Atom feed)."""
+    """The child's active loans, then open holds, in this library's catalogue (OPDS 2.0 feed or
+    Atom feed)."""
     library, patron, refusal = _child_of_library(request, library_id, require_card=False)
     if refusal is not None:
         return refusal
     site = L.Catalogue(request, version, library)
-    rows = feeds.active_loans_with_books(patron)
+    on_loan, queued = feeds.shelf(patron)
     if version == "v2":
-        body, content_type = feeds.json_bytes(feeds.loans_feed(site, rows)), feeds.OPDS2_JSON
+        body = feeds.json_bytes(feeds.loans_feed(site, on_loan, queued))
+        content_type = feeds.OPDS2_JSON
     else:
-        body, content_type = feeds.atom_bytes(feeds.loans_atom_feed(site, rows)), feeds.ATOM_ACQ
+        body = feeds.atom_bytes(feeds.loans_atom_feed(site, on_loan, queued))
+        content_type = feeds.ATOM_ACQ
     response = HttpResponse(body, content_type=content_type)
-    # The shelf changes with every borrow and return: apps must ask again each time.
+    # The shelf changes with every borrow, hold and return: apps must ask again each time.
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Cookie"
     return response
