@@ -305,7 +305,9 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
         if active_loan_for(patron, book_id) is not None:
             raise refuse("already_borrowed")
         check_patron_connected(patron, now)
-        if free_copies(book, now) > 0:
+        # A free copy that waits for children already in the queue (one stopped by a rule for
+        # now keeps their place) is not free for this child: `borrow` says no_copy, so queue.
+        if free_copies(book, now) > queue_length(book.pk):
             raise refuse("hold_not_needed")
         limit = rules_for(patron.municipality_id).max_holds
         if open_holds().filter(patron=patron).count() >= limit:

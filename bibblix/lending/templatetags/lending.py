@@ -20,6 +20,9 @@ def book_lending_state(book, patron) -> dict:
     if hold is not None:
         hold.position = services.queue_position(hold)
         state["hold"] = hold
-    elif book.licence_model == "concurrent" and services.free_copies(book) <= 0:
-        state["queue_place"] = services.queue_length(book.pk) + 1
+    elif book.licence_model == "concurrent":
+        # Free copies go to the children already in the queue first (as `borrow` decides).
+        waiting = services.queue_length(book.pk)
+        if services.free_copies(book) <= waiting:
+            state["queue_place"] = waiting + 1
     return state

@@ -3,7 +3,7 @@ import datetime
 import time_machine
 
 from bibblix.lending import services
-from bibblix.lending.models import Loan
+from bibblix.lending.models import Loan, LoanPolicy
 
 NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
@@ -47,6 +47,20 @@ def test_book_page_shows_the_place_a_child_would_get_in_the_queue(
     assert "Ställ dig i kö (plats 2)" in child.get(f"/books/{book.pk}/").content.decode()
     response = child.post(f"/my/books/{book.pk}/hold/", HTTP_HX_REQUEST="true")
     assert "plats 2" in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_book_page_offers_the_queue_when_the_free_copy_waits_for_the_queue(
+    child, ale, make_patron, make_book
+):
+    LoanPolicy.objects.create(municipality=ale, max_active_loans=1)
+    book = make_book("Populär", copies=1)
+    reader, full = make_patron(ale), make_patron(ale)
+    loan, _ = services.borrow(reader, book.pk)
+    services.place_hold(full, book.pk)
+    services.borrow(full, make_book("Annan bok").pk)
+    services.return_loan(reader, loan.pk)  # `full` may not borrow more: the copy stays free
+    assert "Ställ dig i kö (plats 2)" in child.get(f"/books/{book.pk}/").content.decode()
 
 
 @time_machine.travel(NOW, tick=False)
