@@ -36,6 +36,24 @@ def make_patron(db):
 
 
 @pytest.fixture
+def copy_kept_for_the_queue(ale, make_patron, make_book):
+    """A one-copy book whose free copy waits for the first child in the queue, who may not
+    borrow now (loans at once capped at 1, and they have another book)."""
+    from bibblix.lending import services
+    from bibblix.lending.models import LoanPolicy
+
+    LoanPolicy.objects.create(municipality=ale, max_active_loans=1)
+    book = make_book("Populär", copies=1)
+    reader, full = make_patron(ale), make_patron(ale)
+    loan, _ = services.borrow(reader, book.pk)
+    services.place_hold(full, book.pk)
+    services.borrow(full, make_book("Annan bok").pk)
+    services.return_loan(reader, loan.pk)
+    assert services.free_copies(book) == 1 and services.queue_length(book.pk) == 1
+    return book
+
+
+@pytest.fixture
 def log_in():
     """Log a test client in as a patron."""
     from bibblix.patrons.services import SESSION_KEY
