@@ -252,6 +252,14 @@ def queue_length(book_id: int) -> int:
     return open_holds().filter(book_id=book_id).count()
 
 
+def newcomer_queue_place(book, now: datetime.datetime | None = None) -> int | None:
+    """The place a child not yet queued would get for a concurrent-licence book, or None when
+    a copy is free for them. Free copies go to the children already in the queue first (one
+    stopped by a rule for now keeps their place), as `borrow` decides."""
+    waiting = queue_length(book.pk)
+    return None if free_copies(book, now) > waiting else waiting + 1
+
+
 def queue_position(hold: Hold) -> int:
     """The hold's place in its book's queue, 1 = next in line."""
     ahead = open_holds().filter(book_id=hold.book_id, placed_at__lt=hold.placed_at).count()
@@ -305,9 +313,7 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
         if active_loan_for(patron, book_id) is not None:
             raise refuse("already_borrowed")
         check_patron_connected(patron, now)
-        # A free copy that waits for children already in the queue (one stopped by a rule for
-        # now keeps their place) is not free for this child: `borrow` says no_copy, so queue.
-        if free_copies(book, now) > queue_length(book.pk):
+        if newcomer_queue_place(book, now) is None:
             raise refuse("hold_not_needed")
         limit = rules_for(patron.municipality_id).max_holds
         if open_holds().filter(patron=patron).count() >= limit:

@@ -21,8 +21,5 @@ def book_lending_state(book, patron) -> dict:
         hold.position = services.queue_position(hold)
         state["hold"] = hold
     elif book.licence_model == "concurrent":
-        # Free copies go to the children already in the queue first (as `borrow` decides).
-        waiting = services.queue_length(book.pk)
-        if services.free_copies(book) <= waiting:
-            state["queue_place"] = waiting + 1
+        state["queue_place"] = services.newcomer_queue_place(book)
     return state
