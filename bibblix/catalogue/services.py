@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from . import search as _search
-from .models import Book, Shelf, Theme
+from .models import Book, Shelf, ShelfEntry, Theme
 
 WEEKLY_TIPS = "veckans-tips"
 
@@ -24,8 +24,10 @@ def available_books(day: datetime.date | None = None) -> QuerySet[Book]:
 
 def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
     """Available books minus those kept on internal shelves only (e.g. test books)."""
-    internal = Shelf.objects.filter(is_for_children=False).values("books")
-    return available_books(day).exclude(pk__in=internal)
+    # NOT EXISTS over the shelf entries, not `pk NOT IN (shelf.books)`: an empty internal shelf
+    # yields NULL in that list, and `NOT IN (NULL)` is never true, which hid every book.
+    on_internal_shelf = ShelfEntry.objects.filter(book=OuterRef("pk"), shelf__is_for_children=False)
+    return available_books(day).exclude(Exists(on_internal_shelf))
 
 
 def featured_books(limit: int = 12) -> list[Book]:

@@ -28,3 +28,14 @@ def test_demo_register_has_the_33_municipalities_of_shared_data():
     real = Book.objects.filter(is_generated=False)
     assert real.count() == 15
     assert all(book.cover for book in real.exclude(title__startswith="mol-"))
+
+
+@pytest.mark.django_db
+def test_demo_without_shared_folder_shows_books(client, settings, tmp_path):
+    """A user's clone has no ../shared: the demo must still show books and open a book page."""
+    settings.SHARED_DIR = tmp_path / "nowhere"
+    call_command("load_demo_data", books=30)
+    book = Book.objects.filter(is_generated=True).order_by("pk").first()
+    assert client.get(f"/books/{book.pk}/").status_code == 200
+    found = client.get("/search/", {"q": book.title}).content.decode()
+    assert book.title in found

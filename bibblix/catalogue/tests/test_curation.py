@@ -4,7 +4,7 @@ staff, and an audit row for every change."""
 import pytest
 
 from bibblix.catalogue.models import Book, CatalogueChange, Shelf, ShelfEntry
-from bibblix.catalogue.services import featured_books, withdraw_book
+from bibblix.catalogue.services import children_books, featured_books, withdraw_book
 
 from .builders import make_book
 
@@ -148,3 +148,19 @@ def test_featured_books_follow_the_weekly_tips_shelf_and_skip_test_books():
     ShelfEntry.objects.create(shelf=tests, book=sample)
     other = make_book("Utvald", is_featured=True)
     assert featured_books(limit=3) == [second, first, other]
+
+
+def test_an_empty_internal_shelf_hides_no_book(client):
+    visible = make_book("Synlig bok")
+    Shelf.objects.create(slug="tom-intern", name="Tom intern hylla", is_for_children=False)
+    assert list(children_books()) == [visible]
+    assert client.get(f"/books/{visible.pk}/").status_code == 200
+
+
+def test_a_book_on_an_internal_shelf_stays_hidden_beside_an_empty_one(client):
+    visible, hidden = make_book("Synlig bok"), make_book("Testbok")
+    Shelf.objects.create(slug="tom-intern", name="Tom intern hylla", is_for_children=False)
+    tests = Shelf.objects.create(slug="test", name="Test", is_for_children=False)
+    ShelfEntry.objects.create(shelf=tests, book=hidden)
+    assert list(children_books()) == [visible]
+    assert client.get(f"/books/{hidden.pk}/").status_code == 404
