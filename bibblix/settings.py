@@ -262,6 +262,7 @@ STATICFILES_DIRS = [BASE_DIR / "bibblix" / "static"] + [
         ("vendor/fonts/opendyslexic", "@fontsource/opendyslexic"),
         ("vendor/fonts/atkinson-hyperlegible", "@fontsource/atkinson-hyperlegible"),
         ("vendor/axe-core", "axe-core"),
+        ("vendor/echarts", "echarts/dist"),
     ]
     if (FRONTEND_DIR / path).exists()
 ]
