@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bibblix.patrons.services import record_activity
+
 from .models import FINISHED_AT, Bookmark, Favourite, ReadingEvent, ReadingProgress
 
 # The stamp of a progress row that has no position yet: older than any real write.
@@ -72,6 +74,7 @@ def record_progress(
         if row.percentage >= FINISHED_AT:
             _mark_finished(row, patron, now)
         row.save()
+        record_activity(patron, now)
     return row, True
 
 
@@ -84,6 +87,7 @@ def mark_finished(patron, book_id: int) -> ReadingProgress:
             row.updated_at = now
         _mark_finished(row, patron, now)
         row.save()
+        record_activity(patron, now)
     return row
 
 
@@ -105,7 +109,9 @@ def bookmarks(patron, book_id: int | None = None) -> QuerySet[Bookmark]:
 
 def add_bookmark(patron, book_id: int, locator: str, label: str = "") -> Bookmark:
     """Save a bookmark."""
-    return Bookmark.objects.create(patron=patron, book_id=book_id, locator=locator, label=label)
+    bookmark = Bookmark.objects.create(patron=patron, book_id=book_id, locator=locator, label=label)
+    record_activity(patron)
+    return bookmark
 
 
 def delete_bookmark(patron, bookmark_id: int) -> bool:
@@ -125,6 +131,7 @@ def is_favourite(patron, book_id: int) -> bool:
 
 def toggle_favourite(patron, book_id: int) -> bool:
     """Add the book to "Vill läsa" or take it off; returns whether it is on the list now."""
+    record_activity(patron)
     deleted, _ = Favourite.objects.filter(patron=patron, book_id=book_id).delete()
     if deleted:
         return False

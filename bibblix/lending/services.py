@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bibblix.lib.rows import get_row
+from bibblix.patrons.services import record_activity
 
 from .models import Hold, Loan, ReadingEvent
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
@@ -193,6 +194,7 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
             if existing is not None:
                 _close_expired(patron, book.pk, now)
             loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
+            record_activity(patron, now)
             if book.licence_model == "concurrent":
                 # Borrowing a book you queued for uses up your place in the queue.
                 open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
@@ -235,6 +237,7 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
         )
         if returned:
             _record(ReadingEvent.Kind.RETURNED, book.pk, patron.municipality_id, now)
+            record_activity(patron, now)
             _advance_holds(book, now)
     loan.refresh_from_db()
     return loan
@@ -319,6 +322,7 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
         if open_holds().filter(patron=patron).count() >= limit:
             raise refuse("holds_at_once", limit=limit)
         hold = Hold.objects.create(patron=patron, book=book, placed_at=now)
+        record_activity(patron, now)
         _record(ReadingEvent.Kind.HOLD_PLACED, book.pk, patron.municipality_id, now)
     return hold, True
 
@@ -335,7 +339,9 @@ def cancel_hold(patron, hold_id: int, now: datetime.datetime | None = None) -> b
     hold = Hold.objects.filter(pk=hold_id, patron=patron).first()
     if hold is None:
         return False
-    open_holds().filter(pk=hold.pk).update(cancelled_at=now or timezone.now())
+    now = now or timezone.now()
+    if open_holds().filter(pk=hold.pk).update(cancelled_at=now):
+        record_activity(patron, now)
     return True
 
 

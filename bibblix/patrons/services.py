@@ -20,6 +20,12 @@ from .models import LocalCard, LoginProvider, Patron
 from .providers import local as local_provider
 from .providers.sip2 import provider as sip2_provider
 from .providers.sip2.client import ClientConfig
+from .retention import (  # noqa: F401  (re-exported: the public functions of patrons)
+    forget,
+    municipalities_with_accounts,
+    record_activity,
+    retire_inactive_accounts,
+)
 
 SESSION_KEY = "bibblix_patron"
 logger = logging.getLogger(__name__)
@@ -259,7 +265,7 @@ def patron_for_card(library, card: str) -> Patron:
         card_hash=card_hash(municipality.municipality_code, card),
         defaults={"municipality": municipality, "library": library},
     )
-    if not created:
+    if not created:  # a login is activity (retention counts from it)
         patron.library = library
         patron.last_active_at = timezone.now()
         patron.save(update_fields=["library", "last_active_at"])
@@ -328,8 +334,3 @@ def forget_connected_municipalities(**_signal) -> None:
 
 def _connected_cache_key() -> str:
     return f"patrons:connected:{timezone.localdate().isoformat()}"
-
-
-def forget(patron: Patron) -> None:
-    """Delete a child's account; other apps' rows go with it (on_delete=CASCADE)."""
-    patron.delete()
