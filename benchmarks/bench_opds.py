@@ -43,7 +43,7 @@ def setup(workdir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bibblix.catalogue import demo
+    from bibblix.demo import catalogue as demo
 
     demo.load(out=lambda *args, **kwargs: None)
 

@@ -146,9 +146,10 @@ def generate(target: int) -> None:
     directly, as refresh_search_text() would."""
     from django.db import connection
 
-    from bibblix.catalogue import demo, generated
     from bibblix.catalogue.models import Book
     from bibblix.catalogue.text import fold
+    from bibblix.demo import catalogue as demo
+    from bibblix.demo import generated_books as generated
 
     themes = list(demo.load_themes().values())
     start = Book.objects.count()

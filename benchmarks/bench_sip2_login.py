@@ -8,9 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bibblix.demo.sip2_testserver import Card, Sip2TestServer  # noqa: E402
 from bibblix.patrons.providers.sip2 import provider  # noqa: E402
 from bibblix.patrons.providers.sip2.client import ClientConfig  # noqa: E402
-from bibblix.patrons.providers.sip2.testserver import Card, Sip2TestServer  # noqa: E402
 
 SIP_SECRET = "bench-only"  # noqa: S105 - a throwaway account on the local test server
 

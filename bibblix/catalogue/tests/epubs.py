@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from bibblix.catalogue import generated
+from bibblix.demo import generated_books as generated
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">

@@ -5,8 +5,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from bibblix.catalogue.generated import make_epub
 from bibblix.catalogue.models import Book
+from bibblix.demo.generated_books import make_epub
 
 
 def png(colour="red") -> bytes:

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from lxml import etree
 
-from bibblix.catalogue.generated import make_epub
 from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
+from bibblix.demo.generated_books import make_epub
 from bibblix.lending.models import Loan
 
 pytestmark = pytest.mark.django_db

@@ -3,13 +3,13 @@
 import pytest
 from django.core.cache import cache
 
-from bibblix.patrons.providers.sip2 import provider as sip2_provider
-from bibblix.patrons.providers.sip2.testserver import (
+from bibblix.demo.sip2_testserver import (
     BLOCKED_STATUS,
     LOST_STATUS,
     Card,
     Sip2TestServer,
 )
+from bibblix.patrons.providers.sip2 import provider as sip2_provider
 from bibblix.patrons.services import set_login_provider
 
 SC_USER, SC_PASSWORD = "bibblix", "sip-secret"

@@ -1,7 +1,7 @@
 """POST and DELETE /api/v1/session: the same service as the login page."""
 
+from bibblix.demo.sip2_testserver import dead_port
 from bibblix.patrons.models import Patron
-from bibblix.patrons.providers.sip2.testserver import dead_port
 from bibblix.patrons.services import SESSION_KEY
 
 from .conftest import PIN

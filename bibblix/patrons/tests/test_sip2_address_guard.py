@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from bibblix.patrons.providers.sip2.testserver import dead_port
+from bibblix.demo.sip2_testserver import dead_port
 from bibblix.patrons.services import check_card, check_connection, set_login_provider
 
 from .conftest import PIN

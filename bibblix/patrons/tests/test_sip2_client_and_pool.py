@@ -5,9 +5,9 @@ import time
 
 import pytest
 
+from bibblix.demo.sip2_testserver import dead_port
 from bibblix.patrons.providers.sip2 import provider
 from bibblix.patrons.providers.sip2.client import Client, ClientConfig, LoginRefused, Unavailable
-from bibblix.patrons.providers.sip2.testserver import dead_port
 
 from .conftest import LOOPBACK, PIN, SC_PASSWORD, SC_USER
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from bibblix.demo.sip2_testserver import dead_port
 from bibblix.patrons.models import Patron
-from bibblix.patrons.providers.sip2.testserver import dead_port
 from bibblix.patrons.services import SESSION_KEY, authenticate
 
 from .conftest import PIN

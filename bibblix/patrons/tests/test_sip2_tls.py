@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
+from bibblix.demo.sip2_testserver import Sip2TestServer
 from bibblix.patrons.providers.sip2 import provider
 from bibblix.patrons.providers.sip2.client import ClientConfig
-from bibblix.patrons.providers.sip2.testserver import Sip2TestServer
 
 from .conftest import CARDS, LOOPBACK, PIN
 

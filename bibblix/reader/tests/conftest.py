@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bibblix.catalogue.generated import make_epub
+from bibblix.demo.generated_books import make_epub
 
 BOOK_SCRIPT = '<script>window.parent.bookScriptRan = true; document.title = "hacked"</script>'
 

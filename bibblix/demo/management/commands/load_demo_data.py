@@ -2,12 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bibblix.billing import demo as billing_demo
-from bibblix.catalogue import demo as catalogue_demo
-from bibblix.lending import demo as lending_demo
-from bibblix.members import demo as members_demo
-from bibblix.members import staff_demo
-from bibblix.members.staff_demo import DEMO_PASSWORD
-from bibblix.patrons import demo as patrons_demo
+from bibblix.demo import catalogue as catalogue_demo
+from bibblix.demo import lending as lending_demo
+from bibblix.demo import members as members_demo
+from bibblix.demo import patrons as patrons_demo
+from bibblix.demo import staff as staff_demo
+from bibblix.demo.staff import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

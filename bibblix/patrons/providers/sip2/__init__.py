@@ -5,5 +5,5 @@
   information (63/64) and patron status (23/24), with deadlines.
 - `pool`: a bounded pool of logged-in connections per library configuration.
 - `provider`: maps a patron reply to a login outcome.
-- `testserver`: a small SIP2 server for tests and local trials.
+The SIP2 server for tests and local trials is demo code: `bibblix.demo.sip2_testserver`.
 """

@@ -3,9 +3,8 @@
 from django.contrib.auth.hashers import make_password
 
 from bibblix.members import services as members
-
-from .models import LoginProvider
-from .services import add_local_card, set_login_provider
+from bibblix.patrons.models import LoginProvider
+from bibblix.patrons.services import add_local_card, set_login_provider
 
 DEMO_PIN = "1234"
 CARDS = [  # (card number, blocked, child's card)

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from .models import Organisation, StaffProfile
+from bibblix.members.models import Organisation, StaffProfile
 
 Role = StaffProfile.Role
 DEMO_PASSWORD = "bibblix-demo"  # noqa: S105 (printed demo login, embedded mode only)

@@ -15,7 +15,7 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 
-from . import codec
+from bibblix.patrons.providers.sip2 import codec
 
 MODES = {
     "normal",
@@ -234,7 +234,7 @@ def dead_port() -> int:
 
 def main() -> None:
     """Serve the demo cards over SIP2 for local trials:
-    python -m bibblix.patrons.providers.sip2.testserver [PORT] (SIP user demo, password demo)."""
+    python -m bibblix.demo.sip2_testserver [PORT] (SIP user demo, password demo)."""
     import sys
 
     server = Sip2TestServer(

@@ -4,10 +4,9 @@ first demo card in Ale so that "Mina böcker" is not empty (idempotent)."""
 import contextlib
 
 from bibblix.catalogue import services as catalogue
+from bibblix.lending import services
+from bibblix.lending.models import LoanPolicy
 from bibblix.members import services as members
-
-from . import services
-from .models import LoanPolicy
 
 DEMO_CARD = "10000001"
 

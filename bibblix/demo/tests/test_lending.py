@@ -1,4 +1,5 @@
-from bibblix.lending import demo, services
+from bibblix.demo import lending as demo
+from bibblix.lending import services
 from bibblix.lending.models import Loan, LoanPolicy
 
 

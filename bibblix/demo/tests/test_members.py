@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from bibblix.members import demo, services
+from bibblix.demo import members as demo
+from bibblix.members import services
 from bibblix.members.models import ConnectionEvent, Contact, Organisation
 
 State = ConnectionEvent.State

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
-from .lifecycle import add_months
-from .models import Contact, Library, Membership, Organisation
+from bibblix.members import services
+from bibblix.members.lifecycle import add_months
+from bibblix.members.models import Contact, Library, Membership, Organisation
 
 Route = Membership.Route
 

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from . import generated
-from .epub import EpubError
-from .importing import import_epub
-from .models import Book, BookContributor, Contributor, Shelf, ShelfEntry, Theme
-from .search import refresh_search_text
+from bibblix.catalogue.epub import EpubError
+from bibblix.catalogue.importing import import_epub
+from bibblix.catalogue.models import Book, BookContributor, Contributor, Shelf, ShelfEntry, Theme
+from bibblix.catalogue.search import refresh_search_text
+
+from . import generated_books as generated
 
 THEMES = [
     ("spanning", "Spänning", "Suspense", "🔦"),
