@@ -65,6 +65,12 @@ class Contributor(models.Model):
         return self.name
 
 
+# Lists of books (browsing, themes, filter-only searches, OPDS) show the books librarians
+# feature first, then by title; search results use it after their rank. The demo marks its real
+# books featured, so they come before the generated titles without a demo flag in production.
+LISTING_ORDER = ("-is_featured", "title", "pk")
+
+
 class Book(models.Model):
     class Layout(models.TextChoices):
         REFLOWABLE = "reflowable", _("Reflowable")
@@ -144,7 +150,11 @@ class Book(models.Model):
         blank=True,
         help_text=_("Shown on the book page, e.g. for old texts with prejudiced words."),
     )
-    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    is_featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("Shown on the home page and first in every list of books."),
+    )
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
     is_free_to_try = models.BooleanField(
         _("free to try without a card"),
@@ -161,10 +171,11 @@ class Book(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
-        # Browsing and filter-only searches list real books first, then by title: this index
-        # lets the database read the first page in order instead of sorting every match.
+        # Browsing and filter-only searches list featured books first, then by title
+        # (LISTING_ORDER): this index lets the database read the first page in order instead of
+        # sorting every match.
         indexes = [
-            models.Index(fields=["is_generated", "title", "id"], name="catalogue_book_browse")
+            models.Index(fields=["-is_featured", "title", "id"], name="catalogue_book_listing")
         ]
         verbose_name = _("book")
         verbose_name_plural = _("books")

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import LENGTHS, Book, BookContributor
+from .models import LENGTHS, LISTING_ORDER, Book, BookContributor
 from .search_index import FTS_TABLE, TSVECTOR
 from .text import fold, words
 
@@ -109,7 +109,7 @@ def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
     fuzzy = books.filter(
         RawSQL(f"%s <%% {COLUMN}", [phrase], output_field=BooleanField())
     ).annotate(rank=RawSQL(f"word_similarity(%s, {COLUMN})", [phrase], output_field=FloatField()))
-    return fuzzy.order_by("-rank", "is_generated", "title")
+    return fuzzy.order_by("-rank", *LISTING_ORDER)
 
 
 def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
@@ -121,7 +121,7 @@ def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]
         [f"{phrase}%", f"% {phrase}%"],
         output_field=FloatField(),
     )
-    return books.annotate(rank=rank).order_by("-rank", "is_generated", "title")
+    return books.annotate(rank=rank).order_by("-rank", *LISTING_ORDER)
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def _sqlite_fuzzy(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
     return (
         books.filter(pk__in=[pk for pk, _score in scored])
         .annotate(rank=rank)
-        .order_by("-rank", "is_generated", "title")
+        .order_by("-rank", *LISTING_ORDER)
     )
 
 

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from . import search as _search
-from .models import Book, Shelf, ShelfEntry, Theme
+from .models import LISTING_ORDER, Book, Shelf, ShelfEntry, Theme
 
 WEEKLY_TIPS = "veckans-tips"
 
@@ -31,14 +31,14 @@ def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
 
 
 def featured_books(limit: int = 12) -> list[Book]:
-    """The national "Veckans tips" shelf in its order, then other featured books (real first)."""
+    """The national "Veckans tips" shelf in its order, then other featured books by title."""
     books = children_books().prefetch_related("book_contributors__contributor")
     chosen = list(shelf_books(national_shelf(WEEKLY_TIPS), limit=limit)) if limit else []
     if len(chosen) < limit:
         rest = (
             books.filter(is_featured=True)
             .exclude(pk__in=[b.pk for b in chosen])
-            .order_by("is_generated", "title")
+            .order_by("title", "pk")
         )
         chosen += list(rest[: limit - len(chosen)])
     return chosen
@@ -66,7 +66,7 @@ def search(query: str = "", filters: SearchFilters | None = None) -> QuerySet[Bo
     å/ä/ö folded (see catalogue.search and docs/catalogue.md)."""
     books = _search.apply_filters(children_books(), filters or SearchFilters())
     if not query.strip():
-        return books.order_by("is_generated", "title", "pk")
+        return books.order_by(*LISTING_ORDER)
     return _search.rank_by_query(books, query)
 
 
@@ -108,16 +108,16 @@ def shelf_books(shelf: Shelf | None, limit: int | None = None) -> list[Book]:
 
 def free_to_try_books(limit: int = 12) -> list[Book]:
     """Books anyone may read without a library card ("Prova utan lånekort")."""
-    books = children_books().filter(is_free_to_try=True).order_by("is_generated", "title")
+    books = children_books().filter(is_free_to_try=True).order_by("title", "pk")
     return list(books.prefetch_related("book_contributors__contributor")[:limit])
 
 
 def theme_books(theme: Theme) -> QuerySet[Book]:
-    """Available children's books with `theme`, real books first."""
+    """Available children's books with `theme`, featured books first."""
     return (
         children_books()
         .filter(themes=theme)
-        .order_by("is_generated", "title", "pk")
+        .order_by(*LISTING_ORDER)
         .prefetch_related("book_contributors__contributor")
     )
 
@@ -142,7 +142,7 @@ def similar_books(book: Book, limit: int = 6) -> list[Book]:
         .exclude(pk=book.pk)
         .filter(themes__in=theme_ids, age_min__lte=book.age_max, age_max__gte=book.age_min)
         .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-        .order_by("-shared", "is_generated", "title")
+        .order_by("-shared", *LISTING_ORDER)
     )
     return list(books.prefetch_related("book_contributors__contributor")[:limit])
 
@@ -161,7 +161,7 @@ def easier_book(book: Book) -> Book | None:
         .exclude(pk=book.pk)
         .filter(easier, themes__in=theme_ids)
         .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-        .order_by("-shared", "-is_easy_to_read", "is_generated", "reading_minutes", "title")
+        .order_by("-shared", "-is_easy_to_read", "-is_featured", "reading_minutes", "title")
     )
     return books.first()
 

@@ -136,7 +136,7 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
                 if rng.random() < 0.2
                 else Book.LicenceModel.UNLIMITED,
                 licence_copies=rng.choice([1, 2, 5, 10]),
-                is_featured=number % 250 == 0,
+                is_featured=False,  # lists show the real (featured) books first
                 is_generated=True,
                 is_free_to_try=False,
             )

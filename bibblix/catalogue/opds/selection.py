@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bibblix.catalogue import services
-from bibblix.catalogue.models import Book, Theme
+from bibblix.catalogue.models import LISTING_ORDER, Book, Theme
 
 PAGE_SIZE = 50
 # The two age bands children's libraries shelve by; a book for 7–11 is in both.
@@ -107,8 +107,8 @@ def _in_band(low: int, high: int) -> Q:
 
 
 def _ordered(books: QuerySet[Book]) -> QuerySet[Book]:
-    # Real books before generated demo titles, as on the children's pages.
-    return books.order_by("is_generated", "title", "pk")
+    # Featured books first, as on the children's pages.
+    return books.order_by(*LISTING_ORDER)
 
 
 def all_books() -> Listing:
