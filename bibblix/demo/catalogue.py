@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 
 from bibblix.catalogue.epub import EpubError
 from bibblix.catalogue.importing import import_epub
@@ -96,6 +97,8 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
             except EpubError as exc:
                 out(f"  refused {row['file']}: {exc}")
                 continue
+            if not is_sample:  # the test files' author column is a description, not names
+                credit_authors(book, row["author"])
             names = [n.strip() for n in row["themes"].split(";") if n.strip()]
             chosen = [themes[n] for n in names if n in themes]
             if is_sample:
@@ -105,8 +108,32 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
     return loaded
 
 
+def credit_authors(book: Book, names: str) -> None:
+    """Give the authors named in catalogue.csv ("A & B") the author role on their book.
+
+    An EPUB may give one person several roles: Kipling wrote and illustrated *Just So Stories*
+    (`aut` and `ill` on one creator). The importer keeps one role per person (the last), so he
+    came in as illustrator only and the book showed no author. The spreadsheet says who wrote
+    the book; only names the EPUB lists as contributors are credited, nobody is made up."""
+    for name in (n.strip() for n in names.split("&")):
+        links = book.book_contributors.filter(contributor__name=name)
+        if not links.exists() or links.filter(role=BookContributor.Role.AUTHOR).exists():
+            continue
+        book.book_contributors.update(position=F("position") + 1)  # the author comes first
+        BookContributor.objects.create(
+            book=book,
+            contributor=links.first().contributor,
+            role=BookContributor.Role.AUTHOR,
+            position=0,
+        )
+
+
 def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TOTAL) -> int:
     """Create generated demo titles until the catalogue holds `target_total` books."""
+    # Earlier demo versions tagged some of these Swedish titles Arabic or English.
+    Book.objects.filter(is_generated=True).exclude(language=generated.LANGUAGE).update(
+        language=generated.LANGUAGE
+    )
     missing = target_total - Book.objects.count()
     if missing <= 0:
         return 0
@@ -122,7 +149,7 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
             Book(
                 title=generated.generated_title(number),
                 description="En påhittad demotitel som Bibblix har genererat för att visa en stor katalog.",
-                language=rng.choice(["sv"] * 8 + ["en", "ar"]),
+                language=generated.LANGUAGE,  # the language of the generated title
                 age_min=age_min,
                 age_max=min(12, age_min + rng.choice([3, 3, 4, 6])),
                 is_easy_to_read=rng.random() < 0.25,

@@ -1,7 +1,8 @@
 """Generated demo books: small but valid EPUB 3 files and covers made by the project itself.
 
 A clone without ../shared/ still has readable books, and the demo catalogue reaches the 3,000
-titles of the real service. Every generated title is marked `is_generated` and says so.
+titles of the real service. Every generated title is marked `is_generated` and says so (a
+badge on its page; the flag orders nothing).
 """
 
 import io
@@ -99,6 +100,7 @@ LAST_NAMES = [
 ]
 
 TEMPLATE_COUNT = len(COLOURS)
+LANGUAGE = "sv"  # the titles, authors' names and chapters are Swedish
 
 
 def generated_title(number: int) -> str:
@@ -155,7 +157,7 @@ CHAPTER_TEXT = [
 ]
 
 
-def make_epub(number: int, title: str, author: str, language: str = "sv") -> bytes:
+def make_epub(number: int, title: str, author: str, language: str = LANGUAGE) -> bytes:
     """A valid EPUB 3 with a cover, a navigation document and three short chapters."""
     colour = COLOURS[number % len(COLOURS)]
     hero = FIRST_NAMES[number % len(FIRST_NAMES)]
