@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0005_book_browse_index'),
+        ('catalogue', '0006_audit_trail_moves_to_audit_app'),
     ]
 
     operations = [
