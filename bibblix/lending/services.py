@@ -237,8 +237,11 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
         )
         if returned:
             _record(ReadingEvent.Kind.RETURNED, book.pk, patron.municipality_id, now)
-            record_activity(patron, now)
             _advance_holds(book, now)
+    if returned:
+        # After the commit: _advance_holds locks the rows of children in the queue, and holding
+        # this child's row meanwhile could deadlock with a return by one of them.
+        record_activity(patron, now)
     loan.refresh_from_db()
     return loan
 

@@ -57,6 +57,17 @@ def test_reading_without_logging_in_again_keeps_the_account(ale, make_patron, bo
     assert ReadingProgress.objects.filter(patron=patron).exists()
 
 
+def test_returning_a_book_is_activity(ale, make_patron, book):
+    with time_machine.travel(START, tick=False):
+        patron = make_patron(ale)
+        loan, _ = services.borrow(patron, book.pk)
+    with time_machine.travel(START + datetime.timedelta(days=20), tick=False):
+        services.return_loan(patron, loan.pk)
+    with time_machine.travel(START + 3 * YEAR + datetime.timedelta(days=10), tick=False):
+        call_command("apply_retention")
+    assert Patron.objects.filter(pk=patron.pk).exists()
+
+
 def test_child_waiting_in_a_queue_is_kept(ale, make_patron, make_book):
     book = make_book("Populär", copies=1)
     with time_machine.travel(START, tick=False):
