@@ -16,3 +16,11 @@ def percent_of(ore: int, basis_points: int) -> int:
     if remainder * 2 >= 10000:
         quotient += 1
     return quotient if numerator >= 0 else -quotient
+
+
+def kronor_decimal(ore: int) -> str:
+    """An amount in öre as kronor with a point and two decimals, exact (no floats):
+    1234550 -> '12345.50', -5 -> '-0.05'. The form UBL, SIE and CSV files carry."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    return f"{sign}{kronor}.{rest:02d}"
