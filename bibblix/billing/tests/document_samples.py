@@ -105,3 +105,53 @@ def credit_note(**fields) -> InvoiceDocument:
         ),
     )
     return document(*lines, **values)
+
+
+@dataclasses.dataclass(frozen=True)
+class LedgerRow:
+    """The fields of billing.services.LedgerRow (the interface billing-core provides)."""
+
+    invoice_id: int
+    number: str
+    kind: str
+    issuer_id: int
+    issuer: str
+    buyer_id: int
+    buyer: str
+    ocr: str
+    issue_date: datetime.date
+    due_date: datetime.date | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    net_ore: int
+    vat_ore: int
+    total_ore: int
+    credited_ore: int
+    paid_ore: int
+    state: str
+    is_overdue: bool
+
+
+def ledger_row(**fields) -> LedgerRow:
+    values = {
+        "invoice_id": 1,
+        "number": "2026-0001",
+        "kind": "invoice",
+        "issuer_id": 1,
+        "issuer": "Sambruk ideell förening",
+        "buyer_id": 2,
+        "buyer": "Ale kommun",
+        "ocr": "2026000163",
+        "issue_date": datetime.date(2026, 1, 15),
+        "due_date": datetime.date(2026, 2, 14),
+        "period_start": datetime.date(2026, 1, 1),
+        "period_end": datetime.date(2026, 12, 31),
+        "net_ore": 5_000_000,
+        "vat_ore": 1_250_000,
+        "total_ore": 6_250_000,
+        "credited_ore": 0,
+        "paid_ore": 0,
+        "state": "open",
+        "is_overdue": False,
+    } | fields
+    return LedgerRow(**values)
