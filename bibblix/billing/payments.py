@@ -138,6 +138,8 @@ def describe_error(error: bgmax.BgMaxError) -> str:
     }
     if error.reason == "end_count":
         details = {**details, "count": _count_name(str(details["count"]))}
+    if error.reason == "bad_field":
+        details = {**details, "field": _field_name(str(details["field"]))}
     text = messages.get(error.reason, error.reason) % details
     if error.line is None:
         return text
@@ -154,6 +156,27 @@ def _count_name(count: str) -> str:
         "extra_references": _("extra references"),
         "deposits": _("deposits"),
     }.get(count, count)
+
+
+def _field_name(name: str) -> str:
+    return {
+        "version": _("version"),
+        "written_at": _("written at"),
+        "test_flag": _("test flag"),
+        "payer_bankgiro": _("payer's bankgiro"),
+        "amount": _("amount"),
+        "reference_code": _("reference code"),
+        "channel": _("payment channel"),
+        "bgc_serial": _("BGC serial number"),
+        "image_flag": _("image flag"),
+        "deduction_code": _("deduction code"),
+        "payee_bankgiro": _("payee's bankgiro"),
+        "payee_plusgiro": _("payee's plusgiro"),
+        "payer_org_number": _("payer's organisation number"),
+        "payment_date": _("payment date"),
+        "deposit_serial": _("deposit serial number"),
+        "payment_count": _("number of payments"),
+    }.get(name, name.removesuffix("_count").replace("_", " "))
 
 
 def _digits(text: str) -> str:
@@ -359,7 +382,7 @@ def match_payment(payment: Payment, invoice: Invoice, user, reason: str) -> Paym
     payment.save(update_fields=["invoice", "matched_by", "matched_at", "note"])
     record_change(
         user,
-        "billing.match_payment",
+        "matched",
         payment,
         {"invoice": [None, invoice.number]},
         reason=reason.strip(),
