@@ -23,29 +23,20 @@ from . import bgmax
 from .models import Invoice, Issuer, Payment
 from .ocr import is_valid_ocr
 from .payment_models import BgMaxEntry, BgMaxFile
+from .services import invoice_state
 
 # Words in a payer's free text that may be an invoice number or an OCR reference.
 TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z/-]*")
 
 
 class State:
-    """An invoice's payment state, as the ledger shows it."""
+    """An invoice's payment state, as the ledger shows it (services.invoice_state)."""
 
     OPEN = "open"
     PARTLY_PAID = "partly_paid"
     PAID = "paid"
     OVERPAID = "overpaid"
     CREDITED = "credited"
-
-
-def payment_state(total_ore: int, credited_ore: int, paid_ore: int) -> str:
-    """The state of an invoice of `total_ore` with `credited_ore` credited and `paid_ore` paid."""
-    due = total_ore - credited_ore
-    if paid_ore == 0:
-        return State.CREDITED if due <= 0 and credited_ore else State.OPEN
-    if paid_ore < due:
-        return State.PARTLY_PAID
-    return State.PAID if paid_ore == due else State.OVERPAID
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Balance:
 
     @property
     def state(self) -> str:
-        return payment_state(self.total_ore, self.credited_ore, self.paid_ore)
+        return invoice_state(self.total_ore, self.credited_ore, self.paid_ore)
 
 
 def with_balances(invoices):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from bibblix.audit.models import AuditEntry
-from bibblix.billing import payments
+from bibblix.billing import payments, services
 from bibblix.billing.bgmax import BgMaxError
 from bibblix.billing.models import Invoice, Payment
 from bibblix.billing.payment_models import BgMaxEntry, BgMaxFile
@@ -202,15 +202,19 @@ def test_manual_match_needs_a_reason_and_an_unmatched_payment(invoice, economist
     assert AuditEntry.objects.filter(model="payment").count() == 0
 
 
-def test_credited_invoice_state_and_payment_states():
-    assert payments.payment_state(1000, 1000, 0) == payments.State.CREDITED
-    assert payments.payment_state(1000, 400, 600) == payments.State.PAID
-    assert payments.payment_state(1000, 0, 0) == payments.State.OPEN
-    assert payments.payment_state(1000, 0, 1) == payments.State.PARTLY_PAID
-    assert payments.payment_state(1000, 1000, 5) == payments.State.OVERPAID
-
-
 def test_split_amount_gives_each_invoice_what_it_lacks():
     assert payments.split_amount(1000, [300, 500]) == [500, 500]
     assert payments.split_amount(600, [300, 500]) == [300, 300]
     assert payments.split_amount(100, [0, 500]) == [0, 100]
+
+
+def test_ledger_shows_the_imported_payments_states(issuer, invoice, boras):
+    other = make_invoice(issuer, boras, 10002, 100000)
+    payments.import_bgmax(
+        bgmax_file([[payment(invoice.ocr, 1000000), payment(other.ocr, 150000, serial=2)]])
+    )
+
+    rows = {row.number: row for row in services.ledger()}
+
+    assert (rows["SB10001"].state, rows["SB10001"].paid_ore) == ("partly_paid", 1000000)
+    assert (rows["SB10002"].state, rows["SB10002"].paid_ore) == ("overpaid", 150000)
