@@ -18,7 +18,7 @@ from .payment_models import BgMaxFile, Reminder
 
 
 class MatchedFilter(admin.SimpleListFilter):
-    title = _("matched")
+    title = _("matching")
     parameter_name = "matched"
 
     def lookups(self, request, model_admin):
@@ -55,7 +55,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "buyer",
         "source",
     ]
-    list_filter = [MatchedFilter, "source", "paid_on"]
+    list_filter = [MatchedFilter, "source"]
     search_fields = ["reference", "payer_name", "invoice__number", "invoice__buyer__name"]
     list_select_related = ["invoice", "invoice__buyer"]
     date_hierarchy = "paid_on"
@@ -78,11 +78,11 @@ class PaymentAdmin(ReadOnlyAdmin):
         if obj.invoice_id:
             return ""
         url = reverse("admin:billing_payment_match", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Match to invoice"))
+        return format_html('<a href="{}">{}</a>', url, _("Match to invoice"))
 
     def get_list_display(self, request):
         if payment_views.can_handle(request.user, "change_payment"):
-            return [*self.list_display, "match_link"]
+            return [*self.list_display[:2], "match_link", *self.list_display[2:]]
         return self.list_display
 
     def changelist_view(self, request, extra_context=None):

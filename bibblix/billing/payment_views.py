@@ -139,7 +139,6 @@ def overdue(model_admin, request):
             {
                 "overdue": row,
                 "outstanding": format_sek(row.balance.outstanding_ore),
-                "total": format_sek(row.invoice.total_ore),
             }
             for row in rows
         ],
