@@ -12,7 +12,6 @@ from .models import (
     InvoiceLine,
     Issuer,
     NumberSeries,
-    Payment,
 )
 
 
@@ -69,6 +68,5 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline]
 
 
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["paid_on", "amount_ore", "reference", "payer_name", "invoice", "source"]
+# Payments, BgMax files and reminders: their own module (PaymentAdmin with its screens).
+from . import payment_admin  # noqa: E402, F401
