@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 
+from django.utils.translation import gettext as _
+
 from bibblix.lib.money import kronor_decimal
 
 from .checks import DocumentError, check_document
@@ -128,8 +130,9 @@ def sie_file(
     for voucher in vouchers:
         if not voucher.transactions or voucher.balance_ore != 0:
             raise DocumentError(
-                f"voucher {voucher.text!r} does not balance "
-                f"({kronor_decimal(voucher.balance_ore)} kr)"
+                voucher.text,
+                _("the voucher does not balance (%(difference)s kr)")
+                % {"difference": kronor_decimal(voucher.balance_ore)},
             )
     generated_on = generated_on or datetime.date.today()
     accounts = sorted({t.account for v in vouchers for t in v.transactions})
@@ -162,7 +165,9 @@ def _account(accounts: Mapping[str, str], role: str) -> str:
     try:
         return accounts[role]
     except KeyError:
-        raise DocumentError(f"no account for {role!r} in the BAS mapping") from None
+        raise DocumentError(
+            _("BAS mapping"), _("no account for %(role)s") % {"role": role}
+        ) from None
 
 
 def _merge(rows: list[Transaction]) -> tuple[Transaction, ...]:

@@ -119,5 +119,5 @@ def test_text_from_the_register_is_text_never_markup():
 
 
 def test_refuses_a_document_whose_sums_do_not_add_up():
-    with pytest.raises(DocumentError, match="net plus VAT"):
+    with pytest.raises(DocumentError, match="netto plus moms"):
         invoice_pdf(dataclasses.replace(PRO_RATA, total_ore=1))
