@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from bibblix.billing import services
+from bibblix.billing.exports import account_mapping
 from bibblix.billing.models import AccountMapping, Invoice, Payment
 from bibblix.billing.tests import builders as b
 
@@ -149,3 +150,20 @@ def test_outdir_that_is_a_file_is_refused(db, tmp_path):
     target.write_text("x")
     with pytest.raises(CommandError, match="är en fil, inte en mapp"):
         call_command("export_invoices", "2025", str(target), "--format", "csv")
+
+
+def test_account_mapping_layers_bas_defaults_staff_defaults_and_the_issuers_own(db):
+    sambruk, gits, _vgr = b.arrangement()
+    AccountMapping.objects.create(purpose="revenue", account="3900", name="Intäkter")
+    AccountMapping.objects.create(purpose="bank", account="1940", name="Bank")
+    AccountMapping.objects.create(issuer=gits, purpose="bank", account="1941", name="Bank GITS")
+    AccountMapping.objects.create(
+        issuer=gits, purpose="revenue", fee_type="reinvoiced", account="3920", name="Vidare"
+    )
+    accounts, names = account_mapping(gits)
+    assert accounts["revenue_S"] == accounts["revenue_O"] == "3900"
+    assert accounts["bank"] == "1941" and names["1941"] == "Bank GITS"
+    assert accounts["revenue_reinvoiced"] == "3920"
+    assert accounts["receivable"] == "1510" and accounts["vat_out_25"] == "2611"
+    sambruk_accounts, _names = account_mapping(sambruk)
+    assert sambruk_accounts["bank"] == "1940" and "revenue_reinvoiced" not in sambruk_accounts
