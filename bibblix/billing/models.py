@@ -461,7 +461,7 @@ class InvoiceLine(models.Model):
     `provenance` says where the amount came from (period, population, tier, schedule row)."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    position = models.PositiveSmallIntegerField(_("line number"), default=1)
     key = models.CharField(_("fee key"), max_length=80)
     fee_type = models.CharField(_("fee type"), max_length=30, choices=FeeType.choices)
     description = models.CharField(_("description"), max_length=300)

@@ -36,3 +36,11 @@ def vat_amount(taxable_ore: int, rate_basis_points: int) -> int:
 def pro_rata(ore: int, days: int, days_in_period: int) -> int:
     """The share of a yearly amount for `days` out of `days_in_period` (365 or 366)."""
     return divide(ore * days, days_in_period)
+
+
+def kronor_decimal(ore: int) -> str:
+    """An amount in öre as kronor with a point and two decimals, exact (no floats):
+    1234550 -> '12345.50', -5 -> '-0.05'. The form UBL, SIE and CSV files carry."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    return f"{sign}{kronor}.{rest:02d}"

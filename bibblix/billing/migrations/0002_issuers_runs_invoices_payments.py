@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             name='InvoiceLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='position')),
+                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='line number')),
                 ('key', models.CharField(max_length=80, verbose_name='fee key')),
                 ('fee_type', models.CharField(choices=[('membership_one_off', 'Membership fee, one-off'), ('membership_yearly', 'Membership fee, yearly'), ('connection', 'Connection fee, one-off'), ('service', 'Annual service fee'), ('group_fee', 'Group fee (regional group membership)'), ('group_one_off_share', "Group's share of one-off fees"), ('group_subsidy', "Group's per-inhabitant contribution, year one"), ('reinvoiced', 'Re-invoiced share (invoicing body)')], max_length=30, verbose_name='fee type')),
                 ('description', models.CharField(max_length=300, verbose_name='description')),

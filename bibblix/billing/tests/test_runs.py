@@ -115,7 +115,7 @@ def test_approval_is_refused_without_buyer_reference_address_or_peppol_id(setup,
     run = services.compute_run(sambruk, 2025)
     with translation.override("sv"), pytest.raises(services.ApprovalRefused) as refused:
         services.approve_run(run, economist)
-    assert refused.value.messages == ["Ale saknar: köparreferens, Peppol-id."]
+    assert refused.value.messages == ["Ale saknar: köparens referens, Peppol-id."]
     run.refresh_from_db()
     assert run.state == "preview" and not Invoice.objects.exclude(number="").exists()
     assert NumberSeries.objects.get(issuer=sambruk, kind="invoice").last_number is None

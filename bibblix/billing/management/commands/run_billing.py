@@ -63,7 +63,7 @@ def _describe(issuer, year: int, quarter: int, run) -> str:
     invoices = run.invoices.all()
     total = invoices.filter(kind="invoice").aggregate(s=Sum("total_ore"))["s"] or 0
     credited = invoices.filter(kind="credit_note").aggregate(s=Sum("total_ore"))["s"] or 0
-    numbers = [n for n in invoices.order_by("kind", "sequence").values_list("number", flat=True)]
+    count = invoices.count()
     text = _(
         "%(issuer)s %(period)s: run %(id)s (%(state)s) with %(count)s documents, "
         "invoiced %(total)s, credited %(credited)s"
@@ -72,10 +72,17 @@ def _describe(issuer, year: int, quarter: int, run) -> str:
         "period": period,
         "id": run.pk,
         "state": run.get_state_display().lower(),
-        "count": len(numbers),
+        "count": count,
         "total": format_sek(total),
         "credited": format_sek(credited),
     }
-    if run.state == run.State.APPROVED and numbers:
-        text += "; " + _("numbers %(numbers)s") % {"numbers": ", ".join(numbers)}
+    if run.state == run.State.APPROVED:
+        ranges = []
+        for kind in ("invoice", "credit_note"):
+            numbers = list(
+                invoices.filter(kind=kind).order_by("sequence").values_list("number", flat=True)
+            )
+            if numbers:
+                ranges.append(numbers[0] if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}")
+        text += "; " + _("numbers %(numbers)s") % {"numbers": ", ".join(ranges)}
     return text
