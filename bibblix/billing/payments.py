@@ -9,6 +9,7 @@ identity at Bankgirot), so a re-sent or overlapping file is safe.
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
@@ -123,6 +124,7 @@ def describe_error(error: bgmax.BgMaxError) -> str:
             "the deposit record says %(expected)s öre, the payments add up to %(found)s öre."
         ),
         "end_count": _("the end record says %(expected)s %(count)s, the file has %(found)s."),
+        "test_file": _("this is a test file from Bankgirot (test flag T); it books nothing."),
         "unknown_bankgiro": _(
             "the payments are to bankgiro %(bankgiro)s, which no issuer in Bibblix has."
         ),
@@ -291,6 +293,10 @@ def import_bgmax(data: bytes, user=None, name: str = "") -> ImportResult:
     """Read a BgMax file and book its payments; raises bgmax.BgMaxError (nothing booked) when
     the file is corrupt or pays to a bankgiro no issuer has."""
     parsed = bgmax.parse(data)
+    if parsed.start.is_test and settings.IS_PRODUCTION:
+        # Bankgirot marks its test files with T (start record, position 45): their payments
+        # never happened, so a production system books none of them.
+        raise bgmax.BgMaxError("test_file", 1)
     with transaction.atomic():
         issuers = _issuers_by_bankgiro(parsed)
         if BgMaxFile.objects.filter(sha256=parsed.sha256).exists():
