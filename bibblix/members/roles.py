@@ -21,7 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     Role.ECONOMY: [
         ("members", ("view", "change")),
-        ("billing", ALL),
+        ("billing", ALL + ("approve_billingrun",)),
         ("insights", ("view",)),
     ],
     Role.MUNICIPALITY_ADMIN: [
@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("catalogue", ("view", "change")),
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
+        ("billing", ("view",)),  # their own invoices only (billing.admin scopes them)
         ("insights", ("view",)),
     ],
     Role.LIBRARIAN: [

@@ -6,7 +6,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -169,17 +169,28 @@ def connection_periods(
 ) -> list[tuple[datetime.date, datetime.date | None]]:
     """`organisation`'s connected periods as (first day, end) pairs; the end is the first day
     without the service (None while open), so billing can count days with end - start."""
-    periods: list[list] = []
-    for event in organisation.connection_events.filter(cancelled_at__isnull=True).order_by(
-        "effective_date", "recorded_at", "pk"
-    ):
-        is_active = event.state in ACTIVE_STATES
-        is_open = bool(periods) and periods[-1][1] is None
+    return connection_periods_for([organisation.pk])[organisation.pk]
+
+
+def connection_periods_for(
+    organisation_ids,
+) -> dict[int, list[tuple[datetime.date, datetime.date | None]]]:
+    """`connection_periods` of many organisations from one query, keyed by organisation id."""
+    periods: dict[int, list[list]] = {pk: [] for pk in organisation_ids}
+    events = (
+        ConnectionEvent.objects.filter(organisation_id__in=periods, cancelled_at__isnull=True)
+        .order_by("organisation_id", "effective_date", "recorded_at", "pk")
+        .values_list("organisation_id", "state", "effective_date")
+    )
+    for organisation_id, state, day in events:
+        own = periods[organisation_id]
+        is_active = state in ACTIVE_STATES
+        is_open = bool(own) and own[-1][1] is None
         if is_active and not is_open:
-            periods.append([event.effective_date, None])
+            own.append([day, None])
         elif not is_active and is_open:
-            periods[-1][1] = event.effective_date
-    return [(start, end) for start, end in periods]
+            own[-1][1] = day
+    return {pk: [(start, end) for start, end in own] for pk, own in periods.items()}
 
 
 def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
@@ -298,6 +309,24 @@ def group_member_ids(region: Organisation, day: datetime.date | None = None) -> 
     )
 
 
+def memberships_overlapping(start: datetime.date, end: datetime.date) -> QuerySet[Membership]:
+    """Memberships held on at least one day of [start, end), with their organisation and group
+    (billing reads who was a member when from here)."""
+    return (
+        Membership.objects.filter(
+            Q(start_date__isnull=True) | Q(start_date__lt=end),
+            Q(end_date__isnull=True) | Q(end_date__gt=start),
+        )
+        .select_related("organisation", "group")
+        .order_by("organisation__name", F("start_date").asc(nulls_first=True), "pk")
+    )
+
+
+def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Every membership `organisation` has held, oldest first."""
+    return organisation.memberships.order_by(F("start_date").asc(nulls_first=True), "pk")
+
+
 __all__ = [
     "StaffProfile",
     "association",
@@ -306,6 +335,7 @@ __all__ = [
     "connect",
     "connected_libraries",
     "connection_periods",
+    "connection_periods_for",
     "contacts_of",
     "coordinators",
     "connected_on",
@@ -320,6 +350,8 @@ __all__ = [
     "is_limited_staff",
     "legal_actions",
     "membership_on",
+    "memberships_of",
+    "memberships_overlapping",
     "reconnect",
     "record_event",
     "record_membership",
