@@ -122,9 +122,9 @@ def _placeholders() -> None:
 
 
 def _issuers() -> tuple[Issuer, Issuer]:
+    _placeholders()  # first: the VAT numbers below are made from the organisation numbers
     association = members.association()
     gits = Organisation.objects.filter(kind=Organisation.Kind.INVOICING_BODY).order_by("pk").first()
-    _placeholders()
     made = []
     for organisation, prefix in ((association, "SB"), (gits, "GI")):
         digits = organisation.organisation_number.replace("-", "")
