@@ -83,3 +83,16 @@ def test_an_objects_history_page_shows_its_trail(client, coordinator):
     shelf = Shelf.objects.get(slug="sommar")
     page = client.get(f"/staff/catalogue/shelf/{shelf.pk}/history/").content.decode()
     assert 'id="audit-history"' in page and "coordinator" in page and "created" in page
+
+
+def test_connection_steps_are_in_the_audit_trail(coordinator, make_municipality):
+    import datetime
+
+    from bibblix.members import services
+
+    lerum = make_municipality("Lerum", "1441", connected_since=None)
+    services.register_application(lerum, datetime.date(2026, 1, 10), "Ansökan inkom", coordinator)
+    entry = history_for(lerum).get()
+    assert entry.action == "connection: application"
+    assert entry.reason == "Ansökan inkom" and entry.username == "coordinator"
+    assert entry.municipality_id == lerum.pk
