@@ -291,12 +291,21 @@ def _add_detail(payment: Payment, record: _Record) -> None:
         payment.payer_org_number = record.optional_digits(3, 14, "payer_org_number")
 
 
+def _sek(record: _Record, first: int) -> str:
+    # Bankgirot has reported only SEK since October 2016; amounts are booked as öre of SEK.
+    if record.raw(first, first + 2) != "SEK":
+        raise BgMaxError(
+            "bad_field", record.number, field="currency", positions=f"{first}-{first + 2}"
+        )
+    return "SEK"
+
+
 def _opening(record: _Record) -> Deposit:
     return Deposit(
         opening_line=record.number,
         payee_bankgiro=_bankgiro(record, 3, 12, "payee_bankgiro"),
         payee_plusgiro=_bankgiro(record, 13, 22, "payee_plusgiro"),
-        currency=record.text_field(23, 25),
+        currency=_sek(record, 23),
     )
 
 
@@ -306,6 +315,7 @@ def _close(deposit: Deposit, record: _Record) -> None:
     deposit.payment_date = record.date(38, "payment_date")
     deposit.serial = record.number_field(46, 50, "deposit_serial")
     deposit.amount_ore = record.number_field(51, 68, "amount")
+    _sek(record, 69)
     deposit.payment_count = record.number_field(72, 79, "payment_count")
     deposit.deposit_type = record.text_field(80, 80)
     found = len(deposit.payments)

@@ -169,6 +169,7 @@ def _field_name(name: str) -> str:
         "payment_date": _("payment date"),
         "deposit_serial": _("deposit serial number"),
         "payment_count": _("number of payments"),
+        "currency": _("currency (only SEK)"),
     }.get(name, name.removesuffix("_count").replace("_", " "))
 
 

@@ -189,3 +189,11 @@ def test_empty_file_and_other_layouts_are_refused():
     assert refusal(b"").reason == "empty"
     other = bgmax_file([[payment("1", 100)]]).replace(b"BGMAX", b"LBOUT")
     assert (refusal(other).reason, refusal(other).line) == ("not_bgmax", 1)
+
+
+def test_deposit_in_another_currency_than_sek_is_refused():
+    data = bgmax_file([[payment("1", 100)]]).replace(b"SEK", b"EUR", 1)
+
+    error = refusal(data)
+
+    assert (error.reason, error.line, error.details["field"]) == ("bad_field", 2, "currency")

@@ -231,3 +231,15 @@ def test_bankgirot_test_file_is_refused_in_production_only(invoice, settings):
 
     assert "testfil" in payments.describe_error(refused.value)
     assert BgMaxFile.objects.get().is_test
+
+
+def test_import_queries_do_not_grow_with_the_number_of_payments(
+    issuer, ale, django_assert_max_num_queries
+):
+    invoices = [make_invoice(issuer, ale, 10001 + n, 1000) for n in range(40)]
+    records = [payment(inv.ocr, 1000, serial=n + 1) for n, inv in enumerate(invoices)]
+
+    with django_assert_max_num_queries(15):
+        result = payments.import_bgmax(bgmax_file([records]))
+
+    assert result.count(payments.State.PAID) == 40

@@ -166,3 +166,21 @@ def test_payment_history_page_shows_the_manual_match(economy, economist, invoice
 
     assert page.status_code == 200
     assert "Ale mejlade" in page.content.decode() and "SB10001" in page.content.decode()
+
+
+def test_files_and_reminders_lists_open_for_economy_and_stay_empty_for_a_municipality(
+    client, economist, municipality_admin_ale, invoice
+):
+    payments.import_bgmax(bgmax_file([[payment(invoice.ocr, 1250000)]]), name="dec.txt")
+    files = reverse("admin:billing_bgmaxfile_changelist")
+    sent = reverse("admin:billing_reminder_changelist")
+
+    client.force_login(economist)
+    assert "dec.txt" in client.get(files).content.decode()
+    assert client.get(sent).status_code == 200
+    assert client.get("/staff/").status_code == 200
+
+    client.force_login(municipality_admin_ale)
+    response = client.get(files)
+    assert response.status_code == 200  # their role views billing, but no file is theirs
+    assert "dec.txt" not in response.content.decode()

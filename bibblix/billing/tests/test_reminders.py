@@ -103,3 +103,15 @@ def test_credited_invoice_is_not_overdue(issuer, invoice):
     make_invoice(issuer, invoice.buyer, 1, 1250000, kind=Invoice.Kind.CREDIT_NOTE, credits=invoice)
 
     assert overdue_invoices(today=DUE + datetime.timedelta(days=40)) == []
+
+
+def test_reminder_task_sends_what_is_due_once(invoice, time_machine):
+    from bibblix.billing.tasks import send_reminders_task
+
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC))
+
+    first = send_reminders_task.enqueue()
+    second = send_reminders_task.enqueue()
+
+    assert (first.return_value, second.return_value) == (1, 0)
+    assert len(mail.outbox) == 1
