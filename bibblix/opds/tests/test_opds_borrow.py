@@ -9,8 +9,9 @@ from django.core.files.base import ContentFile
 from lxml import etree
 
 from bibblix.catalogue.generated import make_epub
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending.models import Loan
+
+from .helpers import assert_valid, basic
 
 pytestmark = pytest.mark.django_db
 BORROW = "http://opds-spec.org/acquisition/borrow"
@@ -64,8 +65,8 @@ def test_borrowing_twice_answers_the_same_loan_with_200(client, ale_library, car
     assert Loan.objects.filter(book=book).count() == 1
 
 
-def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale, make_book):
-    books = [make_book(f"Bok {n}") for n in range(6)]
+def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale, make_licensed_book):
+    books = [make_licensed_book(f"Bok {n}") for n in range(6)]
     for book in books[:5]:
         url = borrow_url(ale_library, book)
         assert client.post(url, HTTP_AUTHORIZATION=basic(*card_ale)).status_code == 201
@@ -133,9 +134,9 @@ def test_borrowing_from_an_atom_app_answers_an_entry(client, ale_library, card_a
 
 
 def test_an_app_goes_from_the_library_root_to_the_readable_manifest(
-    client, ale_library, card_ale, make_book
+    client, ale_library, card_ale, make_licensed_book
 ):
-    book = make_book("Draken i Ale", language="sv")
+    book = make_licensed_book("Draken i Ale", language="sv")
     book.epub.save("drake.epub", ContentFile(make_epub(3, "Draken i Ale", "Omar Lind")))
     card = basic(*card_ale)
     root = client.get(f"/opds/v2/libraries/{ale_library.pk}/", HTTP_AUTHORIZATION=card).json()

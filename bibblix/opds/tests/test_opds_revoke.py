@@ -6,18 +6,18 @@ import json
 import pytest
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending import services
 from bibblix.lending.models import Hold, Loan
 
-from .opds_app import ACQUISITION, BORROW, REVOKE, atom_rels, book_action, rels, shelf_url
+from .app import ACQUISITION, BORROW, REVOKE, atom_rels, book_action, rels, shelf_url
+from .helpers import assert_valid, basic
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def one_copy(make_book):
-    return make_book("Ett exemplar", copies=1)
+def one_copy(make_licensed_book):
+    return make_licensed_book("Ett exemplar", copies=1)
 
 
 def revoke(client, card, library, book, version="v2", method="post"):
