@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     # Domain apps; dependencies point one way: reader, opds -> lending -> catalogue, patrons ->
     # members (bibblix/tests/test_dependencies.py checks it).
+    "bibblix.audit",  # infrastructure: imports no domain app, every app records here
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",
