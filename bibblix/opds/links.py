@@ -143,6 +143,29 @@ def feed_links(catalogue: Catalogue, self_href: str, self_type: str) -> list[Lin
     return links
 
 
+def listing_url(catalogue: Catalogue, page, number: int, facets=None) -> str:
+    """Page `number` of a listing with `facets` (the page's own by default) and its search;
+    OPDS 2.0 searches with `query` (the template), OpenSearch with `q`."""
+    query = (facets or page.facets).as_query()
+    if page.listing.query:
+        query["query" if catalogue.version == "v2" else "q"] = page.listing.query
+    if number > 1:
+        query["page"] = str(number)
+    return catalogue.url(page.listing.path, query)
+
+
+def paging_links(catalogue: Catalogue, page) -> list[Link]:
+    """first, previous, next and last of a listing's page."""
+    numbers = [("first", 1)]
+    if page.number > 1:
+        numbers.append(("previous", page.number - 1))
+    if page.number < page.last:
+        numbers.append(("next", page.number + 1))
+    numbers.append(("last", page.last))
+    kind = catalogue.list_type
+    return [Link(listing_url(catalogue, page, number), rel, kind) for rel, number in numbers]
+
+
 def book_links(catalogue: Catalogue, book: Book) -> list[Link]:
     """A book's own link, its page, and how to get it: open access to the Web Publication
     Manifest for a free-to-try book, else the borrow link and the manifest (readable once

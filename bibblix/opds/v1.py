@@ -81,31 +81,17 @@ def navigation_feed(
 
 
 def acquisition_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup], updated):
-    listing = page.listing
-
-    def href(number: int, facets=page.facets) -> str:
-        query = facets.as_query()
-        if listing.query:
-            query["q"] = listing.query
-        if number > 1:
-            query["page"] = str(number)
-        return catalogue.url(listing.path, query)
-
-    feed = _feed(
-        catalogue, href(page.number), listing.title, href(page.number), L.ATOM_ACQUISITION, updated
-    )
-    _link(feed, href(1), "first", L.ATOM_ACQUISITION)
-    if page.number > 1:
-        _link(feed, href(page.number - 1), "previous", L.ATOM_ACQUISITION)
-    if page.number < page.last:
-        _link(feed, href(page.number + 1), "next", L.ATOM_ACQUISITION)
-    _link(feed, href(page.last), "last", L.ATOM_ACQUISITION)
+    here = L.listing_url(catalogue, page, page.number)
+    feed = _feed(catalogue, here, page.listing.title, here, L.ATOM_ACQUISITION, updated)
+    for item in L.paging_links(catalogue, page):
+        render(feed, item)
     _sub(feed, "totalResults", str(page.total), ns=OPENSEARCH)
     _sub(feed, "itemsPerPage", str(PAGE_SIZE), ns=OPENSEARCH)
     _sub(feed, "startIndex", str((page.number - 1) * PAGE_SIZE + 1), ns=OPENSEARCH)
     for group in groups:
         for choice in group.links:
-            link = _link(feed, href(1, choice.facets), FACET_REL, L.ATOM_ACQUISITION)
+            href = L.listing_url(catalogue, page, 1, choice.facets)
+            link = _link(feed, href, FACET_REL, L.ATOM_ACQUISITION)
             link.set("title", choice.title)
             link.set(f"{{{OPDS}}}facetGroup", group.title)
             link.set(f"{{{THREAD}}}count", str(choice.count))

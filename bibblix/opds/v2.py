@@ -77,22 +77,8 @@ def navigation_entry(href: str, title: str, rel: str = "subsection", count=None)
 
 def publications_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup]) -> dict:
     listing = page.listing
-
-    def href(number: int, facets=page.facets) -> str:
-        query = facets.as_query()
-        if listing.query:
-            query["query"] = listing.query
-        if number > 1:
-            query["page"] = str(number)
-        return catalogue.url(listing.path, query)
-
-    links = feed_links(catalogue, href(page.number))
-    links.append(link(href(1), "first"))
-    if page.number > 1:
-        links.append(link(href(page.number - 1), "previous"))
-    if page.number < page.last:
-        links.append(link(href(page.number + 1), "next"))
-    links.append(link(href(page.last), "last"))
+    links = feed_links(catalogue, L.listing_url(catalogue, page, page.number))
+    links += [render(item) for item in L.paging_links(catalogue, page)]
     feed = {
         "metadata": {
             "title": listing.title,
@@ -108,14 +94,14 @@ def publications_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGrou
         # A feed must hold publications or navigation: an empty result leads back to the start.
         feed["navigation"] = [navigation_entry(catalogue.url(), _("Back to the start"), "start")]
     if groups:
-        feed["facets"] = [facet_group(group, href) for group in groups]
+        feed["facets"] = [facet_group(catalogue, page, group) for group in groups]
     return feed
 
 
-def facet_group(group: FacetGroup, href) -> dict:
+def facet_group(catalogue: L.Catalogue, page: Page, group: FacetGroup) -> dict:
     links = []
     for choice in group.links:
-        entry = link(href(1, choice.facets), title=choice.title)
+        entry = link(L.listing_url(catalogue, page, 1, choice.facets), title=choice.title)
         entry["properties"] = {"numberOfItems": choice.count}
         if choice.is_active:
             entry["rel"] = "self"

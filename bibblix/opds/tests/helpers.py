@@ -76,3 +76,10 @@ def schema_errors(kind: str, document) -> list[str]:
 def assert_valid(kind: str, document) -> None:
     errors = schema_errors(kind, document)
     assert not errors, json.dumps(document, ensure_ascii=False)[:2000] + "\n" + "\n".join(errors)
+
+
+def maybe_valid(kind: str, document) -> None:
+    """Validate against the schemas when ../shared is there (the tests that need it always are
+    marked `shared`; these check other things and validate on the side)."""
+    if settings.SHARED_DIR.exists():
+        assert_valid(kind, document)

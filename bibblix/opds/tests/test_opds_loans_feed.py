@@ -6,23 +6,14 @@ import json
 
 import pytest
 import time_machine
-from django.conf import settings
 from lxml import etree
 
 from bibblix.lending import services
 
-from .helpers import assert_valid, basic
+from .app import ACQUISITION, ATOM, OPDS, SHELF
+from .helpers import basic, maybe_valid
 
 pytestmark = pytest.mark.django_db
-SHELF = "http://opds-spec.org/shelf"
-ACQUISITION = "http://opds-spec.org/acquisition"
-ATOM = "{http://www.w3.org/2005/Atom}"
-OPDS = "{http://opds-spec.org/2010/catalog}"
-
-
-def maybe_valid(kind, document):
-    if settings.SHARED_DIR.exists():
-        assert_valid(kind, document)
 
 
 def acquisition(publication: dict) -> dict:
