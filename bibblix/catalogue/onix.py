@@ -68,33 +68,14 @@ _REFUSALS = {
 }
 
 
-def _events(source: bytes | str | Path):
-    # A DOCTYPE naming ONIX's public DTD is common in real feeds and harmless here (the guard
-    # never loads it); a DTD written inside the file, and declared entities, are refused.
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    return xml.iterparse(stream, max_bytes=MAX_ONIX_BYTES, allow_dtd_reference=True)
+def _stream(source: bytes | str | Path):
+    return io.BytesIO(source) if isinstance(source, bytes) else source
 
 
-def _products_and_root(source: bytes | str | Path):
-    """(depth, element) of the root when it starts and of each child of the root when it ends,
-    clearing what has been read so memory stays small. XML refusals become OnixError."""
-    depth = 0
-    try:
-        for event, element in _events(source):
-            depth += 1 if event == "start" else -1
-            if event == "start" and depth == 1:
-                yield 1, element
-            elif event == "end" and depth == 1:
-                yield 2, element
-                element.clear()
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-    except xml.XMLRefused as refused:
-        if refused.reason in _REFUSALS:
-            raise OnixError(_REFUSALS[refused.reason]) from refused
-        raise OnixError(
-            _("The ONIX file is not well-formed XML: %(error)s") % {"error": refused}
-        ) from refused
+def _refused(refused: xml.XMLRefused) -> OnixError:
+    if refused.reason in _REFUSALS:
+        return OnixError(_REFUSALS[refused.reason])
+    return OnixError(_("The ONIX file is not well-formed XML: %(error)s") % {"error": refused})
 
 
 def _local(element: etree._Element) -> str:
@@ -112,20 +93,44 @@ def _check_root(root: etree._Element) -> None:
 def parse_onix(source: bytes | str | Path) -> Iterator[etree._Element]:
     """The <Product> elements of an ONIX 3.0 message (bytes or a path), one at a time and with
     tags normalised to reference names; each is cleared once the next is asked for. The whole
-    file is read through once before the first product, so a broken or hostile file is refused
-    (OnixError) before any record is applied."""
-    for depth, element in _products_and_root(source):
-        if depth == 1:
-            _check_root(element)
+    file is checked first (without building it), and the doctype and root before the first
+    product, so a broken or hostile file is refused (OnixError) before any record is applied."""
+    try:
+        xml.check(_stream(source), max_bytes=MAX_ONIX_BYTES)
+    except xml.XMLRefused as refused:
+        raise _refused(refused) from refused
     return _products(source)
 
 
+# The root and the records, in reference or short tags, in any namespace.
+_STREAMED = ["{*}ONIXMessage", "{*}ONIXmessage", "{*}Product", "{*}product"]
+
+
 def _products(source: bytes | str | Path) -> Iterator[etree._Element]:
-    for depth, element in _products_and_root(source):
-        if depth == 2 and _local(element) == "Product":
-            for node in element.iter(etree.Element):
-                node.tag = _local(node)
-            yield element
+    # A DOCTYPE naming ONIX's public DTD is common in real feeds and harmless here (the guard
+    # never loads it); a DTD written inside the file, and declared entities, are refused.
+    stream = _stream(source)
+    events = xml.iterparse(
+        stream, tag=_STREAMED, max_bytes=MAX_ONIX_BYTES, allow_dtd_reference=True
+    )
+    root = None
+    try:
+        for event, element in events:
+            if root is None:
+                root = element
+                _check_root(root)
+            elif event == "end" and element.getparent() is root:
+                for node in element.iter(etree.Element):
+                    node.tag = _local(node)
+                yield element
+                # Read: drop it and what came before (the header), so memory stays small.
+                element.clear()
+                while element.getprevious() is not None:
+                    del root[0]
+    except xml.XMLRefused as refused:
+        raise _refused(refused) from refused
+    if root is None:
+        raise OnixError(_("The file is not an ONIX for Books message."))
 
 
 def _text(element: etree._Element | None, path: str) -> str:

@@ -97,22 +97,50 @@ class _Counted:
         return data
 
 
+class _Nothing:
+    """A parser target that builds nothing: lxml then calls no Python per element."""
+
+    def close(self) -> None:
+        return None
+
+
+def check(source: BinaryIO | str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+    """Read a whole document through the hardened parser without building it: XMLRefused unless
+    it is well-formed and within `max_bytes`. Cheap, so a stream can be checked whole before its
+    first record is used (`iterparse` then checks the doctype before its first event)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            return check(handle, max_bytes=max_bytes)
+    parser = etree.XMLParser(target=_Nothing(), **_OPTIONS)
+    counted = _Counted(source, max_bytes)
+    try:
+        while chunk := counted.read(64 * 1024):
+            parser.feed(chunk)
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise XMLRefused("not_xml", f"not well-formed XML: {exc}") from exc
+    return None
+
+
 def iterparse(
     source: BinaryIO | str | Path,
     *,
+    tag: str | list[str] | None = None,
     max_bytes: int = MAX_BYTES,
     allow_dtd_reference: bool = False,
 ) -> Iterator[tuple[str, etree._Element]]:
     """("start" | "end", element) events of a document read as a stream through the same
-    hardened parser: memory stays small if the caller clears what it has used. The doctype is
-    checked before the first event; XMLRefused may come at any event."""
+    hardened parser (only of elements named `tag`, lxml's filter, e.g. "{*}Product"): memory
+    stays small if the caller clears what it has used. The doctype is checked before the first
+    event; XMLRefused may come at any event."""
     if isinstance(source, str | Path):
         with open(source, "rb") as handle:
             yield from iterparse(
-                handle, max_bytes=max_bytes, allow_dtd_reference=allow_dtd_reference
+                handle, tag=tag, max_bytes=max_bytes, allow_dtd_reference=allow_dtd_reference
             )
         return
-    events = etree.iterparse(_Counted(source, max_bytes), events=("start", "end"), **_OPTIONS)
+    counted = _Counted(source, max_bytes)
+    events = etree.iterparse(counted, events=("start", "end"), tag=tag, **_OPTIONS)
     checked = False
     try:
         for event, element in events:
@@ -122,5 +150,5 @@ def iterparse(
             yield event, element
     except etree.XMLSyntaxError as exc:
         raise XMLRefused("not_xml", f"not well-formed XML: {exc}") from exc
-    if not checked:
+    if not checked and tag is None:
         raise XMLRefused("not_xml", "no root element")

@@ -30,18 +30,27 @@ def streamed(data: bytes, **options) -> list[str]:
     return [element.tag for event, element in xml.iterparse(io.BytesIO(data), **options)]
 
 
+def checked(data: bytes, **options) -> None:
+    return xml.check(io.BytesIO(data), **options)
+
+
+ALL_THREE = pytest.mark.parametrize(
+    "read", [xml.parse, streamed, checked], ids=["parse", "iterparse", "check"]
+)
+
+
 def refusal(read, data: bytes, **options) -> str:
     with pytest.raises(xml.XMLRefused) as caught:
         read(data, **options)
     return caught.value.reason
 
 
-@pytest.mark.parametrize("read", [xml.parse, streamed], ids=["parse", "iterparse"])
+@ALL_THREE
 def test_billion_laughs_is_refused(read):
     assert refusal(read, BILLION_LAUGHS) == "entities"
 
 
-@pytest.mark.parametrize("read", [xml.parse, streamed], ids=["parse", "iterparse"])
+@ALL_THREE
 def test_external_entity_is_refused_and_the_file_is_not_read(read):
     assert refusal(read, EXTERNAL_ENTITY) == "entities"
 
@@ -52,7 +61,7 @@ def test_entity_declared_in_utf16_is_refused_after_parsing():
     assert refusal(xml.parse, data.encode("utf-16")) == "entities"
 
 
-@pytest.mark.parametrize("read", [xml.parse, streamed], ids=["parse", "iterparse"])
+@ALL_THREE
 def test_internal_dtd_is_refused(read):
     assert refusal(read, INTERNAL_DTD) == "dtd"
 
@@ -64,7 +73,7 @@ def test_external_dtd_is_refused_unless_the_caller_allows_a_reference(read):
     assert read(EXTERNAL_DTD, allow_dtd_reference=True) is not None
 
 
-@pytest.mark.parametrize("read", [xml.parse, streamed], ids=["parse", "iterparse"])
+@ALL_THREE
 def test_oversize_input_is_refused(read):
     data = b"<r>" + b"x" * 2000 + b"</r>"
     assert refusal(read, data, max_bytes=1000) == "too_large"
@@ -73,7 +82,7 @@ def test_oversize_input_is_refused(read):
 @pytest.mark.parametrize(
     "data", [b"", b"not xml at all", b"<r><unclosed></r>", b"%PDF-1.7", b"<?xml version='1.0'?>"]
 )
-@pytest.mark.parametrize("read", [xml.parse, streamed], ids=["parse", "iterparse"])
+@ALL_THREE
 def test_what_is_not_xml_is_refused(read, data):
     assert refusal(read, data) == "not_xml"
 
@@ -102,4 +111,22 @@ def test_a_stream_can_be_read_from_a_path(tmp_path):
         "start",
         "end",
         "end",
+    ]
+
+
+def test_check_reads_a_whole_document_without_building_it(tmp_path):
+    data = b"<r>" + b"<a>x</a>" * 10_000 + b"</r>"
+    assert checked(data) is None
+    path = tmp_path / "big.xml"
+    path.write_bytes(data)
+    assert xml.check(path) is None
+    assert refusal(checked, data[:-1]) == "not_xml"  # cut short at the very end
+
+
+def test_a_stream_can_be_limited_to_some_tags_in_any_namespace():
+    data = b"<r xmlns='urn:x'><h/><p>1</p><q/><p>2</p></r>"
+    events = xml.iterparse(io.BytesIO(data), tag="{*}p")
+    assert [(event, element.text) for event, element in events if event == "end"] == [
+        ("end", "1"),
+        ("end", "2"),
     ]

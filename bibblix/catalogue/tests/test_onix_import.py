@@ -186,8 +186,10 @@ def test_entities_in_onix_are_refused(book):
 
 
 def test_file_that_is_not_onix_is_refused():
-    with pytest.raises(OnixError):
+    with translation.override("en"), pytest.raises(OnixError, match="not an ONIX"):
         import_onix(b"<?xml version='1.0'?><rss/>")
+    with translation.override("en"), pytest.raises(OnixError, match="not an ONIX"):
+        import_onix(b"<?xml version='1.0'?><rss>" + GOOD.encode() + b"</rss>")
     with pytest.raises(OnixError):
         import_onix(b"<ONIXMessage><Product>")
 
