@@ -146,7 +146,7 @@ def feed_links(catalogue: Catalogue, self_href: str, self_type: str) -> list[Lin
 def listing_url(catalogue: Catalogue, page, number: int, facets=None) -> str:
     """Page `number` of a listing with `facets` (the page's own by default) and its search;
     OPDS 2.0 searches with `query` (the template), OpenSearch with `q`."""
-    query = (facets or page.facets).as_query()
+    query = (page.facets if facets is None else facets).as_query()
     if page.listing.query:
         query["query" if catalogue.version == "v2" else "q"] = page.listing.query
     if number > 1:

@@ -1,5 +1,5 @@
-"""Builders and schema validation for the OPDS tests (plain functions, no fixtures, so that the
-catalogue's own conftest stays its rewrite's)."""
+"""Builders and schema validation for the OPDS tests: plain functions (the fixtures that borrow
+are in conftest.py)."""
 
 import base64
 import functools
