@@ -5,6 +5,7 @@ import base64
 import functools
 import importlib.util
 import io
+import itertools
 import json
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from bibblix.catalogue.models import Book, BookContributor, Contributor, Theme
+
+_cards = itertools.count(40000001)
 
 
 def make_theme(slug: str = "djur", name: str = "Djur", symbol: str = "🐾") -> Theme:
@@ -45,6 +48,20 @@ def make_book(
     if cover:
         book.cover.save(f"{book.pk}.png", ContentFile(png_bytes()), save=True)
     return book
+
+
+def licensed_book(title: str = "Boken", *, copies: int | None = None, **fields) -> Book:
+    """A bare book (no contributors, no cover); `copies` gives it a concurrent licence."""
+    if copies is not None:
+        fields.update(licence_model=Book.LicenceModel.CONCURRENT, licence_copies=copies)
+    return Book.objects.create(title=title, **fields)
+
+
+def another_child(municipality):
+    """A new child (a new card) of a municipality's first library."""
+    from bibblix.patrons.services import patron_for_card
+
+    return patron_for_card(municipality.libraries.first(), str(next(_cards)))
 
 
 def basic(card: str, pin: str) -> str:

@@ -11,7 +11,7 @@ from bibblix.catalogue.generated import make_epub
 from bibblix.lending.models import Loan
 
 from .app import ACQUISITION, ATOM, BORROW, OPDS
-from .helpers import basic, maybe_valid
+from .helpers import basic, licensed_book, maybe_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,8 @@ def test_borrowing_twice_answers_the_same_loan_with_200(client, ale_library, car
     assert Loan.objects.filter(book=book).count() == 1
 
 
-def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale, make_licensed_book):
-    books = [make_licensed_book(f"Bok {n}") for n in range(6)]
+def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale):
+    books = [licensed_book(f"Bok {n}") for n in range(6)]
     for book in books[:5]:
         url = borrow_url(ale_library, book)
         assert client.post(url, HTTP_AUTHORIZATION=basic(*card_ale)).status_code == 201
@@ -124,10 +124,8 @@ def test_borrowing_from_an_atom_app_answers_an_entry(client, ale_library, card_a
     assert availability.get("until") == Loan.objects.get(book=book).due_at.isoformat()
 
 
-def test_an_app_goes_from_the_library_root_to_the_readable_manifest(
-    client, ale_library, card_ale, make_licensed_book
-):
-    book = make_licensed_book("Draken i Ale", language="sv")
+def test_an_app_goes_from_the_library_root_to_the_readable_manifest(client, ale_library, card_ale):
+    book = licensed_book("Draken i Ale", language="sv")
     book.epub.save("drake.epub", ContentFile(make_epub(3, "Draken i Ale", "Omar Lind")))
     card = basic(*card_ale)
     root = client.get(f"/opds/v2/libraries/{ale_library.pk}/", HTTP_AUTHORIZATION=card).json()

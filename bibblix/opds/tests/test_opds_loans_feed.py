@@ -11,7 +11,7 @@ from lxml import etree
 from bibblix.lending import services
 
 from .app import ACQUISITION, ATOM, OPDS, SHELF
-from .helpers import basic, maybe_valid
+from .helpers import another_child, basic, licensed_book, maybe_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +47,19 @@ def test_national_root_has_no_shelf(client):
 
 
 def test_the_shelf_lists_only_this_childs_active_loans(
-    client, ale, ale_library, card_ale, patron_ale, make_licensed_book, make_patron
+    client, ale, ale_library, card_ale, patron_ale
 ):
     mine, returned, others = (
-        make_licensed_book("Min bok"),
-        make_licensed_book("Tillbakalämnad"),
-        make_licensed_book("Annans"),
+        licensed_book("Min bok"),
+        licensed_book("Tillbakalämnad"),
+        licensed_book("Annans"),
     )
     loan, _created = services.borrow(patron_ale, mine.pk)
     old, _created = services.borrow(patron_ale, returned.pk)
     services.return_loan(patron_ale, old.pk)
-    services.borrow(make_patron(ale), others.pk)
+    services.borrow(another_child(ale), others.pk)
     with time_machine.travel(loan.borrowed_at - datetime.timedelta(days=40)):
-        early = make_licensed_book("Gammalt lån")
+        early = licensed_book("Gammalt lån")
         services.borrow(patron_ale, early.pk)  # ended long ago, never closed
     response = client.get(
         f"/opds/v2/libraries/{ale_library.pk}/loans", HTTP_AUTHORIZATION=basic(*card_ale)
@@ -92,10 +92,8 @@ def test_the_shelf_needs_the_card(client, ale_library):
     assert "http://opds-spec.org/auth/document" in response["Link"]
 
 
-def test_the_atom_shelf_lists_the_loans_with_their_end(
-    client, ale_library, card_ale, patron_ale, make_licensed_book
-):
-    book = make_licensed_book("Min bok")
+def test_the_atom_shelf_lists_the_loans_with_their_end(client, ale_library, card_ale, patron_ale):
+    book = licensed_book("Min bok")
     loan, _created = services.borrow(patron_ale, book.pk)
     response = client.get(
         f"/opds/v1/libraries/{ale_library.pk}/loans", HTTP_AUTHORIZATION=basic(*card_ale)
@@ -110,9 +108,9 @@ def test_the_atom_shelf_lists_the_loans_with_their_end(
 
 
 def test_a_library_catalogue_page_lists_borrow_links_to_the_opds_endpoint(
-    client, ale_library, card_ale, make_licensed_book
+    client, ale_library, card_ale
 ):
-    book = make_licensed_book("Lånebok")
+    book = licensed_book("Lånebok")
     feed = client.get(
         f"/opds/v1/libraries/{ale_library.pk}/books", HTTP_AUTHORIZATION=basic(*card_ale)
     )

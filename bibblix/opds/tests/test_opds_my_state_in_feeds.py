@@ -12,22 +12,22 @@ from lxml import etree
 from bibblix.lending import services
 
 from .app import ACQUISITION, ATOM, BORROW, OPDS, REVOKE, atom_rels, rels
-from .helpers import assert_valid, basic
+from .helpers import another_child, assert_valid, basic, licensed_book
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def my_books(ale, patron_ale, make_licensed_book, make_patron):
+def my_books(ale, patron_ale):
     """Ale's child has borrowed one book and waits second in the queue for another; a third
     book they have nothing to do with."""
-    borrowed = make_licensed_book("Lånad")
-    queued = make_licensed_book("Köad", copies=1)
-    services.borrow(make_patron(ale), queued.pk)
-    services.place_hold(make_patron(ale), queued.pk)
+    borrowed = licensed_book("Lånad")
+    queued = licensed_book("Köad", copies=1)
+    services.borrow(another_child(ale), queued.pk)
+    services.place_hold(another_child(ale), queued.pk)
     loan, _created = services.borrow(patron_ale, borrowed.pk)
     hold, _created = services.place_hold(patron_ale, queued.pk)
-    return {"loan": loan, "hold": hold, "other": make_licensed_book("Annan")}
+    return {"loan": loan, "hold": hold, "other": licensed_book("Annan")}
 
 
 def v2_feed(client, library, card, path="books") -> dict[str, dict]:
@@ -137,7 +137,7 @@ def test_the_national_feed_shows_no_ones_loans(client, my_books):
 
 
 def test_my_state_costs_the_same_queries_for_many_books(
-    client, ale_library, card_ale, my_books, make_licensed_book, patron_ale
+    client, ale_library, card_ale, my_books, patron_ale
 ):
     url = f"/opds/v2/libraries/{ale_library.pk}/books"
     auth = basic(*card_ale)
@@ -151,7 +151,7 @@ def test_my_state_costs_the_same_queries_for_many_books(
     queries()  # the first after login also refreshes the session
     few = queries()
     for number in range(20):
-        book = make_licensed_book(f"Bok {number}")
+        book = licensed_book(f"Bok {number}")
         if number % 5 == 0:
             services.borrow(patron_ale, book.pk)
     assert queries() == few
