@@ -91,13 +91,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    # Domain apps; dependencies point one way: reader -> lending -> catalogue, patrons -> members.
+    # Domain apps; dependencies point one way: reader, opds -> lending -> catalogue, patrons ->
+    # members (bibblix/tests/test_dependencies.py checks it).
     "bibblix.audit",  # infrastructure: imports no domain app, every app records here
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",
     "bibblix.lending",
     "bibblix.reader",
+    "bibblix.opds",
     "bibblix.billing",
     "bibblix.insights",
     "bibblix.demo",

@@ -14,8 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("bibblix.patrons.urls")),
     path("", include("bibblix.catalogue.urls")),
-    path("opds/", include("bibblix.catalogue.opds_urls")),
-    path("opds/", include("bibblix.lending.opds_urls")),
+    path("opds/", include("bibblix.opds.urls")),
     path("my/", include("bibblix.lending.urls")),
     path("read/", include("bibblix.reader.urls")),
 ]

@@ -7,7 +7,6 @@ checked against path traversal, XML parsed without entities or network access, e
 
 import base64
 import io
-import posixpath
 import re
 import stat
 import zipfile
@@ -15,7 +14,10 @@ import zlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
+
+from bibblix.lib import epub_package, xml
 
 MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
@@ -26,9 +28,6 @@ RATIO_FLOOR = 1024 * 1024
 MAX_XML_BYTES = 10 * 1024 * 1024
 
 NS = {
-    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
     "enc": "http://www.w3.org/2001/04/xmlenc#",
     "svg": "http://www.w3.org/2000/svg",
     "xlink": "http://www.w3.org/1999/xlink",
@@ -65,40 +64,30 @@ class EpubMetadata:
     text_characters: int = 0
 
 
-def _safe_parser() -> etree.XMLParser:
-    # No entity expansion, no DTD loading, no network: XXE and billion-laughs are refused.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
+_XML_MESSAGES = {
+    "too_large": gettext_lazy("%(what)s is too large."),
+    "entities": gettext_lazy("%(what)s declares XML entities, which are not allowed."),
+    "dtd": gettext_lazy(
+        "%(what)s refers to a DTD or declares XML entities, which are not allowed."
+    ),
+}
+
+
+def _xml_error(refused: xml.XMLRefused, what: str) -> EpubError:
+    """The guard's refusal in a librarian's words."""
+    if refused.reason in _XML_MESSAGES:
+        return EpubError(_XML_MESSAGES[refused.reason] % {"what": what})
+    return EpubError(
+        _("%(what)s is not well-formed XML: %(error)s") % {"what": what, "error": refused}
     )
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
-    """Parse `data` without entities, DTDs or network; refuse anything that declares them."""
-    if len(data) > MAX_XML_BYTES:
-        raise EpubError(_("%(what)s is too large.") % {"what": what})
-    if b"<!ENTITY" in data:
-        raise EpubError(
-            _("%(what)s declares XML entities, which are not allowed.") % {"what": what}
-        )
+    """Parse `data` through the XML guard; refusals become EpubError naming `what`."""
     try:
-        root = etree.fromstring(data, parser=_safe_parser())
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise EpubError(
-            _("%(what)s is not well-formed XML: %(error)s") % {"what": what, "error": exc}
-        ) from exc
-    # The byte check above misses other encodings (UTF-16): ask the parsed document too.
-    docinfo = root.getroottree().docinfo
-    dtd = docinfo.internalDTD
-    if (dtd is not None and list(dtd.iterentities())) or docinfo.system_url:
-        raise EpubError(
-            _("%(what)s refers to a DTD or declares XML entities, which are not allowed.")
-            % {"what": what}
-        )
-    return root
+        return xml.parse(data, max_bytes=MAX_XML_BYTES)
+    except xml.XMLRefused as refused:
+        raise _xml_error(refused, what) from refused
 
 
 class SafeArchive(zipfile.ZipFile):
@@ -169,12 +158,6 @@ def read_entry(archive: SafeArchive, name: str, limit: int = MAX_ENTRY_UNCOMPRES
     return archive.read_limited(name, limit)
 
 
-def _text(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    return " ".join("".join(element.itertext()).split())
-
-
 def _isbn_from(identifier: str) -> str:
     from stdnum import isbn
 
@@ -213,6 +196,15 @@ def _refuse_drm(archive: SafeArchive, names: set[str]) -> None:
             raise EpubError(drm)
 
 
+_PACKAGE_MESSAGES = {
+    "no_container": gettext_lazy("The file has no META-INF/container.xml, so it is not an EPUB."),
+    "no_rootfile": gettext_lazy("The container does not point to a package document (OPF)."),
+    "missing_package": gettext_lazy("The package document %(name)s is missing."),
+    "not_package": gettext_lazy("The package document (OPF) has no package element."),
+    "no_metadata": gettext_lazy("The package document has no metadata."),
+}
+
+
 def read_epub(source) -> EpubMetadata:
     """Read metadata and cover from an EPUB (a path or a binary file object)."""
     try:
@@ -227,126 +219,68 @@ def read_epub(source) -> EpubMetadata:
             if mimetype != b"application/epub+zip":
                 raise EpubError(_("The file says it is not an EPUB (mimetype)."))
         _refuse_drm(archive, names)
-        if "META-INF/container.xml" not in names:
-            raise EpubError(_("The file has no META-INF/container.xml, so it is not an EPUB."))
-        container = parse_xml(read_entry(archive, "META-INF/container.xml"), "container.xml")
-        rootfile = container.find(".//c:rootfile", NS)
-        opf_path = rootfile.get("full-path") if rootfile is not None else None
-        if not opf_path:
-            raise EpubError(_("The container does not point to a package document (OPF)."))
-        if opf_path not in names:
-            raise EpubError(_("The package document %(name)s is missing.") % {"name": opf_path})
-        opf = parse_xml(read_entry(archive, opf_path), "the package document (OPF)")
-        if etree.QName(opf).localname != "package":
-            raise EpubError(_("The package document (OPF) has no package element."))
-        return _read_package(archive, opf, posixpath.dirname(opf_path))
+        try:
+            package = epub_package.read_package(lambda name: read_entry(archive, name), names)
+        except epub_package.PackageError as error:
+            raise _package_error(error) from error
+        return _metadata(archive, names, package)
 
 
-def _read_package(archive: SafeArchive, opf: etree._Element, base: str) -> EpubMetadata:
-    metadata = opf.find("opf:metadata", NS)
-    if metadata is None:
-        raise EpubError(_("The package document has no metadata."))
-    titles = metadata.findall("dc:title", NS)
-    title = _text(titles[0]) if titles else ""
-    if not title:
+def _package_error(error: epub_package.PackageError) -> EpubError:
+    if error.refused is not None:
+        what = "container.xml" if error.entry == epub_package.CONTAINER else None
+        return _xml_error(error.refused, what or "the package document (OPF)")
+    return EpubError(_PACKAGE_MESSAGES[error.reason] % {"name": error.entry})
+
+
+def _metadata(archive: SafeArchive, names: set[str], package) -> EpubMetadata:
+    if not package.title:
         raise EpubError(_("The book has no title in its metadata."))
-    meta = EpubMetadata(title=title[:300])
-    for refines_title in metadata.findall("opf:meta[@property='title-type']", NS):
-        if _text(refines_title) == "subtitle":
-            ref = (refines_title.get("refines") or "").lstrip("#")
-            for candidate in titles:
-                if candidate.get("id") == ref:
-                    meta.subtitle = _text(candidate)[:300]
-    unique_id = opf.get("unique-identifier")
-    for ident in metadata.findall("dc:identifier", NS):
-        value = _text(ident)
-        if ident.get("id") == unique_id or not meta.identifier:
-            meta.identifier = value[:300]
-        meta.isbn = meta.isbn or _isbn_from(value)
-    meta.language = (_text(metadata.find("dc:language", NS)) or "")[:8]
-    meta.description = _text(metadata.find("dc:description", NS))
-    meta.publisher = _text(metadata.find("dc:publisher", NS))[:200]
-    date = _text(metadata.find("dc:date", NS))
-    if re.match(r"^\d{4}", date):
-        meta.published_year = int(date[:4])
-    meta.subjects = [_text(s) for s in metadata.findall("dc:subject", NS) if _text(s)]
-    roles = {}
-    for role_meta in metadata.findall("opf:meta[@property='role']", NS):
-        roles[(role_meta.get("refines") or "").lstrip("#")] = _text(role_meta)
-    file_as = {}
-    for fa in metadata.findall("opf:meta[@property='file-as']", NS):
-        file_as[(fa.get("refines") or "").lstrip("#")] = _text(fa)
-    for tag, default in (("creator", "author"), ("contributor", "")):
-        for person in metadata.findall(f"dc:{tag}", NS):
-            code = roles.get(person.get("id") or "", "") or person.get(f"{{{NS['opf']}}}role", "")
-            role = ROLE_CODES.get(code, default)
+    meta = EpubMetadata(title=package.title[:300], subtitle=package.subtitle[:300])
+    meta.identifier = package.identifier[:300]
+    meta.isbn = next(filter(None, map(_isbn_from, package.identifiers)), "")
+    meta.language = package.language[:8]
+    meta.description = package.description
+    meta.publisher = package.publisher[:200]
+    if re.match(r"^\d{4}", package.date):
+        meta.published_year = int(package.date[:4])
+    meta.subjects = package.subjects
+    for people, default in ((package.creators, "author"), (package.contributors, "")):
+        for person in people:
+            role = ROLE_CODES.get(person.role, default)
             if role:
-                meta.contributors.append(
-                    Contributor(_text(person)[:200], role, file_as.get(person.get("id") or "", ""))
-                )
-    layout = metadata.find("opf:meta[@property='rendition:layout']", NS)
-    if layout is not None and _text(layout) == "pre-paginated":
-        meta.layout = "fixed"
-    manifest = {
-        item.get("id"): item for item in opf.iterfind("opf:manifest/opf:item", NS) if item.get("id")
-    }
-    spine = opf.find("opf:spine", NS)
-    spine_items = (
-        [ref.get("idref") for ref in spine.iterfind("opf:itemref", NS)] if spine is not None else []
-    )
-    if not spine_items:
+                meta.contributors.append(Contributor(person.name[:200], role, person.file_as))
+    if not package.spine_length:
         raise EpubError(_("The book has no reading order (spine)."))
-    meta.spine_length = len(spine_items)
-    if meta.layout != "fixed" and spine is not None:
-        pre_paginated = [
-            r
-            for r in spine.iterfind("opf:itemref", NS)
-            if "rendition:layout-pre-paginated" in (r.get("properties") or "")
-        ]
-        # Mixed books (text pages between full-page paintings, like the Cole sample) need a
-        # reader that can show fixed pages, so any pre-paginated page makes the book "fixed".
-        if pre_paginated:
-            meta.layout = "fixed"
-    meta.has_media_overlays = any(item.get("media-overlay") for item in manifest.values())
-    meta.text_characters = _count_text(
-        archive, base, [manifest[i] for i in spine_items if i in manifest]
+    meta.spine_length = package.spine_length
+    # Mixed books (text pages between full-page paintings, like the Cole sample) need a reader
+    # that can show fixed pages, so any pre-paginated page makes the book "fixed".
+    pre_paginated = any(
+        "rendition:layout-pre-paginated" in item.spine_properties for item in package.spine
     )
-    _read_cover(archive, base, metadata, manifest, meta)
+    meta.layout = "fixed" if package.layout == "fixed" or pre_paginated else "reflowable"
+    meta.has_media_overlays = any(item.media_overlay for item in package.items)
+    meta.text_characters = _count_text(archive, names, package.spine)
+    _read_cover(archive, names, package.cover, meta)
     return meta
 
 
-def _href(base: str, item: etree._Element) -> str:
-    from urllib.parse import unquote
-
-    return posixpath.normpath(posixpath.join(base, unquote(item.get("href", ""))))
-
-
-def _count_text(archive: SafeArchive, base: str, items: list) -> int:
+def _count_text(archive: SafeArchive, names: set[str], items: list) -> int:
     total = 0
-    names = set(archive.namelist())
     for item in items:
-        href = _href(base, item)
-        if "html" not in (item.get("media-type") or "") or href not in names:
+        if "html" not in item.media_type or item.href not in names:
             continue
-        data = read_entry(archive, href, limit=MAX_XML_BYTES)
+        data = read_entry(archive, item.href, limit=MAX_XML_BYTES)
         text = re.sub(rb"<[^>]+>", b" ", data)
         total += len(b" ".join(text.split()))
     return total
 
 
-def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
-    cover_item = next(
-        (i for i in manifest.values() if "cover-image" in (i.get("properties") or "").split()), None
-    )
-    if cover_item is None:
-        legacy = metadata.find("opf:meta[@name='cover']", NS)
-        if legacy is not None:
-            cover_item = manifest.get(legacy.get("content"))
-    if cover_item is None or _href(base, cover_item) not in archive.namelist():
+def _read_cover(archive, names: set[str], cover, meta: EpubMetadata) -> None:
+    if cover is None or cover.href not in names:
         return
-    data = read_entry(archive, _href(base, cover_item), limit=20 * 1024 * 1024)
-    media_type = cover_item.get("media-type", "")
-    if media_type == "image/svg+xml":
+    data = read_entry(archive, cover.href, limit=20 * 1024 * 1024)
+    if cover.media_type == "image/svg+xml":
         # Standard Ebooks covers are SVGs wrapping a base64 JPEG; take the embedded raster.
         svg = parse_xml(data, "the cover")
         for image in svg.iter(f"{{{NS['svg']}}}image"):
@@ -356,7 +290,7 @@ def _read_cover(archive, base, metadata, manifest, meta: EpubMetadata) -> None:
                 meta.cover_bytes = base64.b64decode(match.group(2))
                 return
         return
-    if media_type in {"image/jpeg", "image/png", "image/gif", "image/webp"}:
+    if cover.media_type in {"image/jpeg", "image/png", "image/gif", "image/webp"}:
         meta.cover_bytes = data
 
 

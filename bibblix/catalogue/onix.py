@@ -1,16 +1,21 @@
 """ONIX for Books 3.0: reading publishers' metadata feeds (reference or short tags) safely.
 
 Each <Product> is read on its own: a broken record is reported with its RecordReference and the
-reason, and the good records still import. Parsed with lxml without entities, DTD loading or
-network access. Code lists referred to below are EDItEUR's ONIX code lists by number.
+reason, and the good records still import. The file is read as a stream through the one XML guard
+(bibblix/lib/xml.py): no entities, no DTD loading, no network, one product in memory at a time. Code lists referred to below are EDItEUR's ONIX code lists by number.
 """
 
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
+
+from bibblix.lib import xml
 
 from .models import normalise_isbn
 from .onix_codes import LANGUAGES, ROLES, SCHEMES, SHORT_TAGS
@@ -56,33 +61,76 @@ class OnixProduct:
     page_count: int | None = None
 
 
-def _parser() -> etree.XMLParser:
-    # No entity expansion, no DTD loading, no network. A DOCTYPE naming ONIX's public DTD is
-    # common in real feeds and harmless here (nothing is fetched); declared entities are not.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_REFUSALS = {
+    "too_large": gettext_lazy("The ONIX file is too large."),
+    "entities": gettext_lazy("The ONIX file declares XML entities, which are not allowed."),
+    "dtd": gettext_lazy("The ONIX file declares a DTD of its own, which is not allowed."),
+}
 
 
-def parse_onix(data: bytes) -> list[etree._Element]:
-    """The <Product> elements of an ONIX 3.0 message, with tags normalised to reference names."""
-    if len(data) > MAX_ONIX_BYTES:
-        raise OnixError(_("The ONIX file is too large."))
-    try:
-        root = etree.fromstring(data, parser=_parser())
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise OnixError(
-            _("The ONIX file is not well-formed XML: %(error)s") % {"error": exc}
-        ) from exc
-    dtd = root.getroottree().docinfo.internalDTD
-    if b"<!ENTITY" in data or (dtd is not None and list(dtd.iterentities())):
-        raise OnixError(_("The ONIX file declares XML entities, which are not allowed."))
-    for element in root.iter(etree.Element):
-        local = etree.QName(element).localname
-        element.tag = SHORT_TAGS.get(local, local)
-    if root.tag != "ONIXMessage":
+def _stream(source: bytes | str | Path):
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def _refused(refused: xml.XMLRefused) -> OnixError:
+    if refused.reason in _REFUSALS:
+        return OnixError(_REFUSALS[refused.reason])
+    return OnixError(_("The ONIX file is not well-formed XML: %(error)s") % {"error": refused})
+
+
+def _local(element: etree._Element) -> str:
+    local = etree.QName(element).localname
+    return SHORT_TAGS.get(local, local)
+
+
+def _check_root(root: etree._Element) -> None:
+    if _local(root) != "ONIXMessage":
         raise OnixError(_("The file is not an ONIX for Books message."))
     if root.get("release", "3.0").split(".")[0] != "3":
         raise OnixError(_("Only ONIX for Books 3.0 is supported."))
-    return root.findall("Product")
+
+
+def parse_onix(source: bytes | str | Path) -> Iterator[etree._Element]:
+    """The <Product> elements of an ONIX 3.0 message (bytes or a path), one at a time and with
+    tags normalised to reference names; each is cleared once the next is asked for. The whole
+    file is checked first (without building it), and the doctype and root before the first
+    product, so a broken or hostile file is refused (OnixError) before any record is applied."""
+    try:
+        xml.check(_stream(source), max_bytes=MAX_ONIX_BYTES)
+    except xml.XMLRefused as refused:
+        raise _refused(refused) from refused
+    return _products(source)
+
+
+# The root and the records, in reference or short tags, in any namespace.
+_STREAMED = ["{*}ONIXMessage", "{*}ONIXmessage", "{*}Product", "{*}product"]
+
+
+def _products(source: bytes | str | Path) -> Iterator[etree._Element]:
+    # A DOCTYPE naming ONIX's public DTD is common in real feeds and harmless here (the guard
+    # never loads it); a DTD written inside the file, and declared entities, are refused.
+    stream = _stream(source)
+    events = xml.iterparse(
+        stream, tag=_STREAMED, max_bytes=MAX_ONIX_BYTES, allow_dtd_reference=True
+    )
+    root = None
+    try:
+        for event, element in events:
+            if root is None:
+                root = element
+                _check_root(root)
+            elif event == "end" and element.getparent() is root:
+                for node in element.iter(etree.Element):
+                    node.tag = _local(node)
+                yield element
+                # Read: drop it and what came before (the header), so memory stays small.
+                element.clear()
+                while element.getprevious() is not None:
+                    del root[0]
+    except xml.XMLRefused as refused:
+        raise _refused(refused) from refused
+    if root is None:
+        raise OnixError(_("The file is not an ONIX for Books message."))
 
 
 def _text(element: etree._Element | None, path: str) -> str:
@@ -295,10 +343,3 @@ def _read_publishing(publishing, item: OnixProduct) -> None:
         if _text(date, "PublishingDateRole") in {"01", "19"} and re.match(r"^\d{4}", value):
             item.published_year = int(value[:4])
             break
-
-
-def read_file(path: str | Path) -> bytes:
-    path = Path(path)
-    if path.stat().st_size > MAX_ONIX_BYTES:
-        raise OnixError(_("The ONIX file is too large."))
-    return path.read_bytes()

@@ -10,7 +10,7 @@ from bibblix.audit.models import AuditEntry
 from bibblix.audit.services import record_change
 
 from .models import Book, BookContributor, Contributor
-from .onix import OnixError, OnixProduct, parse_onix, read_file, read_product
+from .onix import OnixError, OnixProduct, parse_onix, read_product
 
 UPDATED_FIELDS = [
     "title",
@@ -43,9 +43,8 @@ class OnixReport:
 def import_onix(source: str | Path | bytes, user=None) -> OnixReport:
     """Apply an ONIX 3.0 file to the books with the same ISBN; every record stands alone.
     Raises OnixError only when the file as a whole cannot be read."""
-    data = source if isinstance(source, bytes) else read_file(source)
     report = OnixReport()
-    for position, product in enumerate(parse_onix(data), start=1):
+    for position, product in enumerate(parse_onix(source), start=1):
         reference = product.findtext("RecordReference") or f"#{position}"
         try:
             item = read_product(product)

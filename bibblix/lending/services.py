@@ -18,6 +18,11 @@ from django.utils import timezone
 from bibblix.lib.rows import get_row
 from bibblix.patrons.services import record_activity
 
+from .circulation import (  # noqa: F401  (re-exported: what catalogues show of a child's book)
+    Circulation,
+    hold_circulation,
+    loan_circulation,
+)
 from .models import Hold, Loan, ReadingEvent
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
     add_bookmark,
@@ -300,6 +305,37 @@ def patron_holds(patron) -> list[Hold]:
     for hold in holds:
         hold.position = hold.ahead + 1
     return holds
+
+
+def circulation(patron, book_ids, holds: list[Hold] | None = None) -> dict[int, Circulation]:
+    """The child's active loan or open hold of each of `book_ids` (a loan wins), by book id, for
+    a catalogue feed to show. Two queries for a page of books, plus one per hold of the child
+    among them (few: holds at once are capped). `holds`: the child's `patron_holds`, if read."""
+    if patron is None:
+        return {}
+    ids = set(book_ids)
+    holds = [
+        hold for hold in (patron_holds(patron) if holds is None else holds) if hold.book_id in ids
+    ]
+    waiting = (
+        dict(
+            open_holds()
+            .filter(book_id__in=[hold.book_id for hold in holds])
+            .order_by()
+            .values_list("book_id")
+            .annotate(n=Count("pk"))
+        )
+        if holds
+        else {}
+    )
+    now = timezone.now()
+    states = {
+        hold.book_id: hold_circulation(hold, hold.position, waiting.get(hold.book_id, 0), now)
+        for hold in holds
+    }
+    for loan in active_loans(patron).filter(book_id__in=ids):
+        states[loan.book_id] = loan_circulation(loan)
+    return states
 
 
 def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[Hold, bool]:

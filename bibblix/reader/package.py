@@ -2,26 +2,18 @@
 the package document (manifest, spine, table of contents) that the Readium manifest is built from.
 
 Files are opened through Django's storage API (`Book.epub`), never through a filesystem path,
-so the same code serves local files and S3. XML is parsed without entities or network access.
+so the same code serves local files and S3. The package is read by the one EPUB package reader
+(`bibblix.lib.epub_package`), the same one the catalogue imports books with.
 """
 
 import mimetypes
-import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from django.core.cache import cache
-from lxml import etree
 
-NS = {
-    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-}
+from bibblix.lib.epub_package import Package, read_package
+
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -30,57 +22,26 @@ class EntryMissing(Exception):
     """The EPUB has no such entry, or it could not be read."""
 
 
-@dataclass
-class Item:
-    href: str  # full path inside the zip
-    media_type: str
-    properties: list[str] = field(default_factory=list)
-    spine_properties: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Package:
-    title: str = ""
-    identifier: str = ""
-    language: str = ""
-    modified: str = ""
-    authors: list[str] = field(default_factory=list)
-    layout: str = "reflowable"
-    direction: str = ""
-    items: list[Item] = field(default_factory=list)
-    spine: list[Item] = field(default_factory=list)
-    toc: list[dict] = field(default_factory=list)
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def _xml(data: bytes) -> etree._Element:
-    if b"<!ENTITY" in data:
-        raise EntryMissing("XML entities are not allowed")
-    return etree.fromstring(data, parser=_parser())
-
-
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
-
-
 def open_zip(book) -> zipfile.ZipFile:
     """The book's EPUB as a zip archive, read through the storage API."""
     return zipfile.ZipFile(book.epub.open("rb"))
 
 
-def read_entry(book, name: str) -> bytes:
-    """One entry of the book's EPUB (size-limited)."""
-    try:
-        with open_zip(book) as archive, archive.open(name) as handle:
-            data = handle.read(MAX_ENTRY_BYTES + 1)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise EntryMissing(name) from exc
+def _read_limited(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as handle:
+        data = handle.read(MAX_ENTRY_BYTES + 1)
     if len(data) > MAX_ENTRY_BYTES:
         raise EntryMissing(name)
     return data
+
+
+def read_entry(book, name: str) -> bytes:
+    """One entry of the book's EPUB (size-limited)."""
+    try:
+        with open_zip(book) as archive:
+            return _read_limited(archive, name)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise EntryMissing(name) from exc
 
 
 def media_type_of(book, name: str) -> str:
@@ -91,92 +52,15 @@ def media_type_of(book, name: str) -> str:
 
 
 def package_of(book) -> Package:
-    """The parsed package document, cached per stored file."""
+    """The parsed package document with its table of contents, cached per stored file."""
     key = f"reader:package:{book.pk}:{book.epub.name}:{book.updated_at.timestamp()}"
     package = cache.get(key)
     if package is None:
-        package = _read_package(book)
+        with open_zip(book) as archive:
+            names = set(archive.namelist())
+            package = read_package(lambda name: _read_limited(archive, name), names, with_toc=True)
         cache.set(key, package, 60 * 60)
     return package
-
-
-def _read_package(book) -> Package:
-    with open_zip(book) as archive:
-        container = _xml(archive.read("META-INF/container.xml"))
-        rootfile = container.find(".//c:rootfile", NS)
-        opf_path = rootfile.get("full-path")
-        opf = _xml(archive.read(opf_path))
-        base = posixpath.dirname(opf_path)
-        package = _package_from(opf, base)
-        nav = next((i for i in package.items if "nav" in i.properties), None)
-        if nav is not None:
-            try:
-                package.toc = _toc_from(_xml(archive.read(nav.href)), posixpath.dirname(nav.href))
-            except (KeyError, etree.XMLSyntaxError, EntryMissing):
-                package.toc = []
-    return package
-
-
-def _resolve(base: str, href: str) -> str:
-    return posixpath.normpath(posixpath.join(base, unquote(href.split("#")[0])))
-
-
-def _package_from(opf: etree._Element, base: str) -> Package:
-    metadata = opf.find("opf:metadata", NS)
-    package = Package(
-        title=_text(metadata.find("dc:title", NS)),
-        language=_text(metadata.find("dc:language", NS)),
-        modified=_text(metadata.find("opf:meta[@property='dcterms:modified']", NS)),
-        authors=[_text(c) for c in metadata.findall("dc:creator", NS) if _text(c)],
-    )
-    unique = opf.get("unique-identifier")
-    for ident in metadata.findall("dc:identifier", NS):
-        if ident.get("id") == unique or not package.identifier:
-            package.identifier = _text(ident)
-    layout = metadata.find("opf:meta[@property='rendition:layout']", NS)
-    if layout is not None and _text(layout) == "pre-paginated":
-        package.layout = "fixed"
-    by_id = {}
-    for node in opf.iterfind("opf:manifest/opf:item", NS):
-        item = Item(
-            href=_resolve(base, node.get("href", "")),
-            media_type=node.get("media-type", "application/octet-stream"),
-            properties=(node.get("properties") or "").split(),
-        )
-        by_id[node.get("id")] = item
-        package.items.append(item)
-    spine = opf.find("opf:spine", NS)
-    package.direction = spine.get("page-progression-direction", "") if spine is not None else ""
-    for ref in spine.iterfind("opf:itemref", NS) if spine is not None else []:
-        item = by_id.get(ref.get("idref"))
-        if item is not None:
-            item.spine_properties = (ref.get("properties") or "").split()
-            package.spine.append(item)
-    return package
-
-
-def _toc_from(nav: etree._Element, base: str) -> list[dict]:
-    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
-    if toc is None:
-        toc = nav.find(".//x:nav", NS)
-    ol = toc.find("x:ol", NS) if toc is not None else None
-    return _toc_list(ol, base) if ol is not None else []
-
-
-def _toc_list(ol, base: str) -> list[dict]:
-    entries = []
-    for li in ol.findall("x:li", NS):
-        link = li.find("x:a", NS)
-        if link is None or not link.get("href"):
-            continue
-        href = link.get("href")
-        fragment = "#" + href.split("#", 1)[1] if "#" in href else ""
-        entry = {"href": _resolve(base, href) + fragment, "title": _text(link)}
-        children = li.find("x:ol", NS)
-        if children is not None:
-            entry["children"] = _toc_list(children, base)
-        entries.append(entry)
-    return entries
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:

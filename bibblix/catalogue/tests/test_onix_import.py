@@ -186,8 +186,10 @@ def test_entities_in_onix_are_refused(book):
 
 
 def test_file_that_is_not_onix_is_refused():
-    with pytest.raises(OnixError):
+    with translation.override("en"), pytest.raises(OnixError, match="not an ONIX"):
         import_onix(b"<?xml version='1.0'?><rss/>")
+    with translation.override("en"), pytest.raises(OnixError, match="not an ONIX"):
+        import_onix(b"<?xml version='1.0'?><rss>" + GOOD.encode() + b"</rss>")
     with pytest.raises(OnixError):
         import_onix(b"<ONIXMessage><Product>")
 
@@ -199,3 +201,45 @@ def test_command_reports_each_record_and_fails_on_errors(book, tmp_path, capsys)
         call_command("import_onix", str(path))
     out = capsys.readouterr().out
     assert "ERROR bad-isbn" in out and "1 updated" in out
+
+
+def test_truncated_file_is_refused_before_any_record_is_applied(book):
+    # Read as a stream, the first product would be complete before the break: it must not apply.
+    cut = message(GOOD, product("two", OTHER_ISBN)).replace(b"</ONIXMessage>", b"")
+    with pytest.raises(OnixError):
+        import_onix(cut)
+    book.refresh_from_db()
+    assert book.title == "Draken"
+
+
+def test_dtd_written_inside_the_file_is_refused(book):
+    inline = message(GOOD).replace(
+        b'<?xml version="1.0" encoding="UTF-8"?>',
+        b'<?xml version="1.0"?><!DOCTYPE ONIXMessage [<!ELEMENT ONIXMessage ANY>]>',
+    )
+    with translation.override("en"), pytest.raises(OnixError, match="DTD"):
+        import_onix(inline)
+
+
+def test_doctype_naming_an_external_dtd_is_read_without_loading_it(book):
+    named = message(GOOD).replace(
+        b'<?xml version="1.0" encoding="UTF-8"?>',
+        b'<?xml version="1.0"?><!DOCTYPE ONIXMessage SYSTEM "http://www.editeur.org/onix.dtd">',
+    )
+    assert import_onix(named).updated == ["se.forlag.1"]
+
+
+def test_products_are_read_one_at_a_time(book):
+    from bibblix.catalogue.onix import parse_onix
+
+    seen = []
+    for element in parse_onix(message(GOOD, product("two", OTHER_ISBN), product("3", ISBN))):
+        assert all(len(earlier) == 0 for earlier in seen)  # the ones before are cleared
+        seen.append(element)
+    assert len(seen) == 3
+
+
+def test_file_given_by_path_is_streamed_from_disk(book, tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(message(GOOD))
+    assert import_onix(path).updated == ["se.forlag.1"]

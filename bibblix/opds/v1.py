@@ -57,12 +57,8 @@ def _feed(catalogue: L.Catalogue, feed_id: str, title: str, self_href: str, kind
     author = _sub(feed, "author")
     _sub(author, "name", "Bibblix")
     _sub(author, "uri", catalogue.absolute("/"))
-    _link(feed, self_href, "self", kind)
-    _link(feed, catalogue.url(), "start", L.ATOM_NAVIGATION)
-    _link(feed, catalogue.url("opensearch.xml"), "search", L.OPENSEARCH)
-    if catalogue.library is not None:
-        _link(feed, catalogue.auth_document_url(), L.AUTH_DOCUMENT_REL, L.AUTH_DOCUMENT)
-        _link(feed, catalogue.shelf_url(), L.SHELF_REL, L.ATOM_ACQUISITION, title=_("My loans"))
+    for item in L.feed_links(catalogue, self_href, kind):
+        render(feed, item)
     return feed
 
 
@@ -85,31 +81,17 @@ def navigation_feed(
 
 
 def acquisition_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup], updated):
-    listing = page.listing
-
-    def href(number: int, facets=page.facets) -> str:
-        query = facets.as_query()
-        if listing.query:
-            query["q"] = listing.query
-        if number > 1:
-            query["page"] = str(number)
-        return catalogue.url(listing.path, query)
-
-    feed = _feed(
-        catalogue, href(page.number), listing.title, href(page.number), L.ATOM_ACQUISITION, updated
-    )
-    _link(feed, href(1), "first", L.ATOM_ACQUISITION)
-    if page.number > 1:
-        _link(feed, href(page.number - 1), "previous", L.ATOM_ACQUISITION)
-    if page.number < page.last:
-        _link(feed, href(page.number + 1), "next", L.ATOM_ACQUISITION)
-    _link(feed, href(page.last), "last", L.ATOM_ACQUISITION)
+    here = L.listing_url(catalogue, page, page.number)
+    feed = _feed(catalogue, here, page.listing.title, here, L.ATOM_ACQUISITION, updated)
+    for item in L.paging_links(catalogue, page):
+        render(feed, item)
     _sub(feed, "totalResults", str(page.total), ns=OPENSEARCH)
     _sub(feed, "itemsPerPage", str(PAGE_SIZE), ns=OPENSEARCH)
     _sub(feed, "startIndex", str((page.number - 1) * PAGE_SIZE + 1), ns=OPENSEARCH)
     for group in groups:
         for choice in group.links:
-            link = _link(feed, href(1, choice.facets), FACET_REL, L.ATOM_ACQUISITION)
+            href = L.listing_url(catalogue, page, 1, choice.facets)
+            link = _link(feed, href, FACET_REL, L.ATOM_ACQUISITION)
             link.set("title", choice.title)
             link.set(f"{{{OPDS}}}facetGroup", group.title)
             link.set(f"{{{THREAD}}}count", str(choice.count))
@@ -121,7 +103,8 @@ def acquisition_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup
 
 
 def entry(catalogue: L.Catalogue, book: Book, *, standalone: bool = False):
-    """A book as an Atom entry (expects contributors and themes prefetched)."""
+    """A book as an Atom entry (expects contributors and themes prefetched), with the child's
+    loan or hold if the catalogue has one for it."""
     nsmap = NSMAP if standalone else None
     element = etree.Element(f"{{{ATOM}}}entry", nsmap=nsmap)
     _sub(element, "title", book.title)
@@ -155,14 +138,22 @@ def _entry_links(element, catalogue: L.Catalogue, book: Book) -> None:
         href, type_ = catalogue.absolute(book.cover.url), L.cover_type(book.cover.name)
         _link(element, href, "http://opds-spec.org/image", type_)
         _link(element, href, "http://opds-spec.org/image/thumbnail", type_)
-    _link(element, catalogue.url(f"books/{book.pk}"), "alternate", L.ATOM_ENTRY)
-    _link(element, catalogue.page_url(book), "alternate", "text/html")
-    if book.is_free_to_try:
-        _link(element, catalogue.manifest_url(book), L.OPEN_ACCESS_REL, L.WEBPUB)
-        return
-    borrow = _link(element, catalogue.borrow_url(book), L.BORROW_REL, catalogue.borrow_type)
-    _sub(borrow, "indirectAcquisition", ns=OPDS, type=L.WEBPUB)
-    _link(element, catalogue.manifest_url(book), L.ACQUISITION_REL, L.WEBPUB)
+    for item in L.book_links(catalogue, book):
+        render(element, item)
+
+
+def render(parent, item: L.Link):
+    """A link as Atom writes it. OPDS 2.0 link properties become the library extension's
+    elements ("OPDS for Library Patrons": `opds:availability`, `opds:holds`, `opds:copies`)
+    with the same names and attributes, except that Atom says `status` where OPDS 2.0 says
+    `state`."""
+    element = _link(parent, item.href, item.rel, item.type, title=item.title)
+    if item.indirect:
+        _sub(element, "indirectAcquisition", ns=OPDS, type=item.indirect)
+    for name, values in item.properties.items():
+        attributes = {("status" if key == "state" else key): str(v) for key, v in values.items()}
+        etree.SubElement(element, f"{{{OPDS}}}{name}", attributes)
+    return element
 
 
 def opensearch_description(catalogue: L.Catalogue):

@@ -6,6 +6,7 @@ from lxml import etree
 BORROW = "http://opds-spec.org/acquisition/borrow"
 ACQUISITION = "http://opds-spec.org/acquisition"
 REVOKE = "http://librarysimplified.org/terms/rel/revoke"
+SHELF = "http://opds-spec.org/shelf"
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPDS = "{http://opds-spec.org/2010/catalog}"
 

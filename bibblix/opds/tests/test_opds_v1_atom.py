@@ -4,7 +4,7 @@ OpenSearch description and search results."""
 import pytest
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import make_book, make_theme
+from .helpers import make_book, make_theme
 
 pytestmark = pytest.mark.django_db
 ATOM = "http://www.w3.org/2005/Atom"

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bibblix.catalogue.tests.opds_helpers import make_book, make_theme
+from .helpers import make_book, make_theme
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """Borrowing from OPDS reading apps, holds and returns, and the child's shelf ("Mina lån").
 
-The catalogue builds the feeds and publications; lending adds what only it knows: the loan and
-the hold. Each library catalogue (/opds/v{1,2}/libraries/<id>/) gets
+Lending does the borrowing and says what the child has of a book (`lending.services.circulation`,
+a `Circulation`); the feed builders show it on the publication. Each library catalogue
+(/opds/v{1,2}/libraries/<id>/) gets
 - `books/<book>/borrow`: borrows the book for the child of the library card in the request
   (HTTP Basic, as the feeds) and answers with the book as an OPDS 2.0 publication (or an Atom
   entry) whose acquisition link leads to the readable Web Publication Manifest; when every copy
@@ -14,16 +15,17 @@ See docs/opds.md.
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bibblix.catalogue import services as catalogue
-from bibblix.catalogue.opds import auth
-from bibblix.catalogue.opds import links as L
+from bibblix.lending import services
 
-from . import opds_feeds as feeds
-from . import services
+from . import auth, selection, v1, v2
+from . import links as L
+from .views import ATOM_ACQ, JSON_V2, json_bytes
 
 PROBLEM = "application/problem+json"
 _CONTENT_TYPES = {
@@ -89,7 +91,7 @@ def borrow(request, version: str, library_id: int, book_id: int) -> HttpResponse
     )
     if refusal is not None:
         return refusal
-    site = L.Catalogue(request, version, library)
+    site = L.Catalogue(request, version, library, patron)
     try:
         loan, created = services.borrow(patron, book_id)
     except services.BookNotFound:
@@ -99,7 +101,8 @@ def borrow(request, version: str, library_id: int, book_id: int) -> HttpResponse
             return _join_queue(site, patron, book_id)
         return _problem(409, refused.rule, refused.detail)
     book = _book_for_feed(loan.book_id)
-    response = _publication(site, book, feeds.loan_properties(loan), 201 if created else 200)
+    site.states = {book.pk: services.loan_circulation(loan)}
+    response = _publication(site, book, 201 if created else 200)
     response["Location"] = site.manifest_url(book)
     return response
 
@@ -112,12 +115,20 @@ def _join_queue(site: L.Catalogue, patron, book_id: int) -> HttpResponse:
     except services.LendingRefused as refused:
         return _problem(409, refused.rule, refused.detail)
     book = _book_for_feed(book_id)
-    properties = feeds.hold_properties(book, hold, services.queue_position(hold))
-    return _publication(site, book, properties, 201 if created else 200)
+    position = services.queue_position(hold)
+    state = services.hold_circulation(hold, position, services.queue_length(book_id))
+    site.states = {book.pk: state}
+    return _publication(site, book, 201 if created else 200)
 
 
-def _publication(site: L.Catalogue, book, properties: dict | None, status: int) -> HttpResponse:
-    response = HttpResponse(feeds.publication_bytes(site, book, properties), status=status)
+def _publication(site: L.Catalogue, book, status: int) -> HttpResponse:
+    """One book in the catalogue's version: an OPDS 2.0 publication or a complete Atom entry,
+    with the child's loan or hold if `site` has it."""
+    if site.version == "v2":
+        body = json_bytes(v2.publication(site, book))
+    else:
+        body = v1.serialise(v1.entry(site, book, standalone=True))
+    response = HttpResponse(body, status=status)
     response["Content-Type"] = _CONTENT_TYPES[site.version]
     response["Cache-Control"] = "no-store"
     return response
@@ -155,8 +166,8 @@ def revoke(request, version: str, library_id: int, book_id: int) -> HttpResponse
             "nothing_to_revoke",
             _("You have not borrowed this book and you are not in its queue."),
         )
-    site = L.Catalogue(request, version, library)
-    return _publication(site, _book_for_feed(book_id), None, 200)
+    site = L.Catalogue(request, version, library, patron)
+    return _publication(site, _book_for_feed(book_id), 200)
 
 
 @require_safe
@@ -166,16 +177,36 @@ def loans(request, version: str, library_id: int) -> HttpResponse:
     library, patron, refusal = _child_of_library(request, library_id, require_card=False)
     if refusal is not None:
         return refusal
-    site = L.Catalogue(request, version, library)
-    on_loan, queued = feeds.shelf(patron)
+    site = L.Catalogue(request, version, library, patron)
+    books, site.states = shelf(patron)
+    # All on one page; the listing only names the feed (its books come from `shelf`).
+    listing = selection.Listing("loans", _("My loans"), catalogue.available_books().none())
+    page = selection.Page(listing, selection.Facets(), 1, len(books), books)
     if version == "v2":
-        body = feeds.json_bytes(feeds.loans_feed(site, on_loan, queued))
-        content_type = feeds.OPDS2_JSON
+        body = json_bytes(v2.publications_feed(site, page, []))
+        content_type = JSON_V2
     else:
-        body = feeds.atom_bytes(feeds.loans_atom_feed(site, on_loan, queued))
-        content_type = feeds.ATOM_ACQ
+        updated = max((state.since for state in site.states.values()), default=None)
+        body = v1.serialise(v1.acquisition_feed(site, page, [], updated))
+        content_type = ATOM_ACQ
     response = HttpResponse(body, content_type=content_type)
     # The shelf changes with every borrow, hold and return: apps must ask again each time.
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Cookie"
     return response
+
+
+def shelf(patron) -> tuple[list, dict]:
+    """The books of the child's active loans (soonest end first), then of their open holds
+    (placed first), of books that can still be borrowed; and the child's state of each."""
+    loans = list(
+        services.active_loans(patron)
+        .filter(book__in=catalogue.available_books())
+        .select_related("book")
+        .order_by("due_at", "pk")
+    )
+    today = timezone.localdate()
+    holds = [hold for hold in services.patron_holds(patron) if hold.book.is_available_on(today)]
+    books = [row.book for row in [*loans, *holds]]
+    prefetch_related_objects(books, "book_contributors__contributor", "themes")
+    return books, services.circulation(patron, [book.pk for book in books], holds=holds)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from bibblix.catalogue import services
 from bibblix.catalogue.models import Theme
+from bibblix.lending import services as lending
 from bibblix.members import services as members
 
 from . import auth, selection, v1, v2
@@ -49,7 +50,7 @@ def _digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
-def _json(document: dict) -> bytes:
+def json_bytes(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -60,7 +61,7 @@ def catalogue_view(version: str):
         @require_safe
         @wraps(view)
         def wrapper(request, *args, library_id: int | None = None, **kwargs):
-            library = None
+            library = patron = None
             if library_id is not None:
                 library = auth.connected_library(library_id)
                 if library is None:
@@ -68,14 +69,22 @@ def catalogue_view(version: str):
                 patron, refusal = auth.authenticate_child(request, library)
                 if refusal is not None:
                     return refusal
-                request.patron = patron
-            catalogue = L.Catalogue(request, version, library)
+            catalogue = L.Catalogue(request, version, library, patron)
             body, content_type = view(request, catalogue, *args, **kwargs)
             return _respond(request, body, content_type, private=library is not None)
 
         return wrapper
 
     return decorate
+
+
+def _annotated(catalogue: L.Catalogue, books) -> list:
+    """`books`, after giving the catalogue the logged-in child's loans and holds of them (a
+    library's catalogue only: nationally nobody is logged in)."""
+    books = list(books)
+    if catalogue.library is not None:
+        catalogue.states = lending.circulation(catalogue.patron, [b.pk for b in books])
+    return books
 
 
 def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
@@ -88,7 +97,7 @@ def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
     for theme in selection.themes():
         entries.append((f"themes/{theme.slug}", selection.theme_title(theme), "subsection"))
     if catalogue.library is not None:
-        # The logged-in child's loans, a feed the lending app serves at <library root>/loans.
+        # The logged-in child's loans and holds, at <library root>/loans (loan_views.py).
         entries.insert(0, ("loans", _("My loans"), L.SHELF_REL))
     return entries
 
@@ -144,22 +153,24 @@ def v2_root(request, catalogue):
         entries.append(v2.navigation_entry(catalogue.url("libraries/"), _("Choose library")))
     title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
     feed = v2.navigation_feed(catalogue, title, entries)
-    featured = services.featured_books(FEATURED_ON_START)
+    featured = _annotated(catalogue, services.featured_books(FEATURED_ON_START))
     if featured:
         prefetch_related_objects(featured, "themes")
         feed["groups"] = [v2.featured_group(catalogue, _("Librarians' picks"), featured)]
-    return _json(feed), JSON_V2
+    return json_bytes(feed), JSON_V2
 
 
 @catalogue_view("v2")
 def v2_listing(request, catalogue, path: str):
     page, groups = _page(request, _listing(path, request))
-    return _json(v2.publications_feed(catalogue, page, groups)), JSON_V2
+    _annotated(catalogue, page.books)
+    return json_bytes(v2.publications_feed(catalogue, page, groups)), JSON_V2
 
 
 @catalogue_view("v2")
 def v2_book(request, catalogue, pk: int):
-    return _json(v2.publication(catalogue, _book_or_404(pk))), PUBLICATION_V2
+    [book] = _annotated(catalogue, [_book_or_404(pk)])
+    return json_bytes(v2.publication(catalogue, book)), PUBLICATION_V2
 
 
 @catalogue_view("v2")
@@ -171,7 +182,7 @@ def v2_libraries(request, catalogue):
     if not entries:
         entries.append(v2.navigation_entry(catalogue.url(), "Bibblix", "start"))
     feed = v2.navigation_feed(catalogue, _("Choose library"), entries, catalogue.url("libraries/"))
-    return _json(feed), JSON_V2
+    return json_bytes(feed), JSON_V2
 
 
 # --- OPDS 1.2 ------------------------------------------------------------------------------
@@ -200,13 +211,15 @@ def v1_root(request, catalogue):
 def v1_listing(request, catalogue, path: str):
     listing = _listing(path, request)
     page, groups = _page(request, listing)
+    _annotated(catalogue, page.books)
     updated = max((book.updated_at for book in page.books), default=None)
     return v1.serialise(v1.acquisition_feed(catalogue, page, groups, updated)), ATOM_ACQ
 
 
 @catalogue_view("v1")
 def v1_book(request, catalogue, pk: int):
-    entry = v1.entry(catalogue, _book_or_404(pk), standalone=True)
+    [book] = _annotated(catalogue, [_book_or_404(pk)])
+    entry = v1.entry(catalogue, book, standalone=True)
     return v1.serialise(entry), f"{L.ATOM_ENTRY};charset=utf-8"
 
 

@@ -1,11 +1,12 @@
 """OPDS at /opds/: the national catalogues /opds/v1/ and /opds/v2/, each library's catalogue
 under /opds/v{1,2}/libraries/<id>/ (that library's card by HTTP Basic), and the Authentication
-for OPDS documents /opds/auth and /opds/libraries/<id>/auth. See docs/opds.md."""
+for OPDS documents /opds/auth and /opds/libraries/<id>/auth; inside each library's catalogue
+also borrowing, returns and the child's shelf (loan_views.py). See docs/opds.md."""
 
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from .opds import views
+from . import loan_views, views
 
 app_name = "opds"
 
@@ -35,12 +36,34 @@ def _catalogue(version: str) -> list:
     return patterns
 
 
+def _lending(version: str) -> list:
+    """Borrow, revoke and the shelf inside one library's catalogue (named "<version>-…")."""
+    base = f"{version}/libraries/<int:library_id>/"
+    return [
+        path(
+            f"{base}books/<int:book_id>/borrow",
+            loan_views.borrow,
+            {"version": version},
+            name=f"{version}-borrow",
+        ),
+        path(
+            f"{base}books/<int:book_id>/revoke",
+            loan_views.revoke,
+            {"version": version},
+            name=f"{version}-revoke",
+        ),
+        path(f"{base}loans", loan_views.loans, {"version": version}, name=f"{version}-loans"),
+    ]
+
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/opds/v2/", permanent=False), name="index"),
     path("v2/libraries/", views.v2_libraries, name="v2-libraries"),
     path("v1/libraries/", views.v1_libraries, name="v1-libraries"),
     *_catalogue("v2"),
     *_catalogue("v1"),
+    *_lending("v2"),
+    *_lending("v1"),
     path("auth", views.service_auth, name="auth"),
     path("libraries/<int:library_id>/auth", views.library_auth, name="library-auth"),
 ]

@@ -7,8 +7,9 @@ import pytest
 from lxml import etree
 
 from bibblix.catalogue.models import Book
-from bibblix.catalogue.opds.selection import PAGE_SIZE
-from bibblix.catalogue.tests.opds_helpers import assert_valid, make_book
+from bibblix.opds.selection import PAGE_SIZE
+
+from .helpers import assert_valid, make_book
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

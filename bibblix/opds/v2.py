@@ -33,18 +33,21 @@ def link(href: str, rel=None, type_: str = L.OPDS2, **extra) -> dict:
     return out
 
 
+def render(item: L.Link) -> dict:
+    """A link as OPDS 2.0 writes it."""
+    properties = dict(item.properties)
+    if item.indirect:
+        properties = {"indirectAcquisition": [{"type": item.indirect}], **properties}
+    extra = {"title": item.title} if item.title else {}
+    if item.templated:
+        extra["templated"] = True
+    if properties:
+        extra["properties"] = properties
+    return link(item.href, item.rel, item.type, **extra)
+
+
 def feed_links(catalogue: L.Catalogue, self_href: str) -> list[dict]:
-    """The links every feed carries: self, start, search and, for a library, its auth document
-    and the child's loans (the shelf)."""
-    out = [
-        link(self_href, "self"),
-        link(catalogue.url(), "start", title="Bibblix"),
-        link(catalogue.url("search") + "{?query}", "search", templated=True),
-    ]
-    if catalogue.library is not None:
-        out.append(link(catalogue.auth_document_url(), L.AUTH_DOCUMENT_REL, L.AUTH_DOCUMENT))
-        out.append(link(catalogue.shelf_url(), L.SHELF_REL, title=_("My loans")))
-    return out
+    return [render(item) for item in L.feed_links(catalogue, self_href, L.OPDS2)]
 
 
 def navigation_feed(
@@ -74,22 +77,8 @@ def navigation_entry(href: str, title: str, rel: str = "subsection", count=None)
 
 def publications_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGroup]) -> dict:
     listing = page.listing
-
-    def href(number: int, facets=page.facets) -> str:
-        query = facets.as_query()
-        if listing.query:
-            query["query"] = listing.query
-        if number > 1:
-            query["page"] = str(number)
-        return catalogue.url(listing.path, query)
-
-    links = feed_links(catalogue, href(page.number))
-    links.append(link(href(1), "first"))
-    if page.number > 1:
-        links.append(link(href(page.number - 1), "previous"))
-    if page.number < page.last:
-        links.append(link(href(page.number + 1), "next"))
-    links.append(link(href(page.last), "last"))
+    links = feed_links(catalogue, L.listing_url(catalogue, page, page.number))
+    links += [render(item) for item in L.paging_links(catalogue, page)]
     feed = {
         "metadata": {
             "title": listing.title,
@@ -105,14 +94,14 @@ def publications_feed(catalogue: L.Catalogue, page: Page, groups: list[FacetGrou
         # A feed must hold publications or navigation: an empty result leads back to the start.
         feed["navigation"] = [navigation_entry(catalogue.url(), _("Back to the start"), "start")]
     if groups:
-        feed["facets"] = [facet_group(group, href) for group in groups]
+        feed["facets"] = [facet_group(catalogue, page, group) for group in groups]
     return feed
 
 
-def facet_group(group: FacetGroup, href) -> dict:
+def facet_group(catalogue: L.Catalogue, page: Page, group: FacetGroup) -> dict:
     links = []
     for choice in group.links:
-        entry = link(href(1, choice.facets), title=choice.title)
+        entry = link(L.listing_url(catalogue, page, 1, choice.facets), title=choice.title)
         entry["properties"] = {"numberOfItems": choice.count}
         if choice.is_active:
             entry["rel"] = "self"
@@ -121,8 +110,10 @@ def facet_group(group: FacetGroup, href) -> dict:
 
 
 def publication(catalogue: L.Catalogue, book: Book) -> dict:
-    """A book as an OPDS 2.0 publication (expects contributors and themes prefetched)."""
-    out = {"metadata": metadata(catalogue, book), "links": publication_links(catalogue, book)}
+    """A book as an OPDS 2.0 publication (expects contributors and themes prefetched), with the
+    child's loan or hold if the catalogue has one for it."""
+    links = [render(item) for item in L.book_links(catalogue, book)]
+    out = {"metadata": metadata(catalogue, book), "links": links}
     if book.cover:
         href = catalogue.absolute(book.cover.url)
         out["images"] = [{"href": href, "type": L.cover_type(book.cover.name), "rel": "cover"}] + [
@@ -173,26 +164,3 @@ def metadata(catalogue: L.Catalogue, book: Book) -> dict:
         meta["belongsTo"] = {"series": [series]}
     meta["layout"] = "fixed" if book.layout == Book.Layout.FIXED else "reflowable"
     return meta
-
-
-def publication_links(catalogue: L.Catalogue, book: Book) -> list[dict]:
-    """self, the borrow link (then read the Web Publication Manifest) and the reading link;
-    a free-to-try book's manifest is open access."""
-    webpub = [{"type": L.WEBPUB}]
-    links = [
-        link(catalogue.book_url(book), "self", L.OPDS2_PUBLICATION),
-        link(catalogue.page_url(book), "alternate", "text/html"),
-    ]
-    if book.is_free_to_try:
-        links.append(link(catalogue.manifest_url(book), L.OPEN_ACCESS_REL, L.WEBPUB))
-    else:
-        links.append(
-            link(
-                catalogue.borrow_url(book),
-                L.BORROW_REL,
-                catalogue.borrow_type,
-                properties={"indirectAcquisition": webpub},
-            )
-        )
-        links.append(link(catalogue.manifest_url(book), L.ACQUISITION_REL, L.WEBPUB))
-    return links

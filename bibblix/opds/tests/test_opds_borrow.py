@@ -4,24 +4,16 @@ gets the publication back, whose acquisition link now leads to the readable mani
 import json
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.demo.generated_books import make_epub
 from bibblix.lending.models import Loan
 
+from .app import ACQUISITION, ATOM, BORROW, OPDS
+from .helpers import basic, licensed_book, maybe_valid
+
 pytestmark = pytest.mark.django_db
-BORROW = "http://opds-spec.org/acquisition/borrow"
-ACQUISITION = "http://opds-spec.org/acquisition"
-ATOM = "{http://www.w3.org/2005/Atom}"
-OPDS = "{http://opds-spec.org/2010/catalog}"
-
-
-def maybe_valid(kind, document):
-    if settings.SHARED_DIR.exists():
-        assert_valid(kind, document)
 
 
 def rel(document: dict, name: str) -> dict:
@@ -64,8 +56,8 @@ def test_borrowing_twice_answers_the_same_loan_with_200(client, ale_library, car
     assert Loan.objects.filter(book=book).count() == 1
 
 
-def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale, make_book):
-    books = [make_book(f"Bok {n}") for n in range(6)]
+def test_the_weekly_rule_answers_409_in_swedish(client, ale_library, card_ale):
+    books = [licensed_book(f"Bok {n}") for n in range(6)]
     for book in books[:5]:
         url = borrow_url(ale_library, book)
         assert client.post(url, HTTP_AUTHORIZATION=basic(*card_ale)).status_code == 201
@@ -132,10 +124,8 @@ def test_borrowing_from_an_atom_app_answers_an_entry(client, ale_library, card_a
     assert availability.get("until") == Loan.objects.get(book=book).due_at.isoformat()
 
 
-def test_an_app_goes_from_the_library_root_to_the_readable_manifest(
-    client, ale_library, card_ale, make_book
-):
-    book = make_book("Draken i Ale", language="sv")
+def test_an_app_goes_from_the_library_root_to_the_readable_manifest(client, ale_library, card_ale):
+    book = licensed_book("Draken i Ale", language="sv")
     book.epub.save("drake.epub", ContentFile(make_epub(3, "Draken i Ale", "Omar Lind")))
     card = basic(*card_ale)
     root = client.get(f"/opds/v2/libraries/{ale_library.pk}/", HTTP_AUTHORIZATION=card).json()

@@ -6,11 +6,10 @@ import json
 import pytest
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending import services
 from bibblix.lending.models import Hold, LoanPolicy
 
-from .opds_app import (
+from .app import (
     ACQUISITION,
     ATOM,
     BORROW,
@@ -21,16 +20,17 @@ from .opds_app import (
     rels,
     shelf_url,
 )
+from .helpers import another_child, assert_valid, basic, licensed_book
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lent_out(ale, make_book, make_patron):
+def lent_out(ale):
     """A book with two copies, both lent to other children."""
-    book = make_book("Utlånad", copies=2)
+    book = licensed_book("Utlånad", copies=2)
     for _ in range(2):
-        services.borrow(make_patron(ale), book.pk)
+        services.borrow(another_child(ale), book.pk)
     return book
 
 
@@ -72,9 +72,9 @@ def test_borrowing_again_while_queued_answers_200_and_the_same_hold(
 
 
 def test_the_reserved_publication_shows_the_place_and_the_copies(
-    client, ale, ale_library, card_ale, lent_out, make_patron
+    client, ale, ale_library, card_ale, lent_out
 ):
-    services.place_hold(make_patron(ale), lent_out.pk)  # someone queued first
+    services.place_hold(another_child(ale), lent_out.pk)  # someone queued first
     properties = rels(json.loads(borrow(client, card_ale, ale_library, lent_out).content))[BORROW][
         "properties"
     ]
@@ -97,11 +97,11 @@ def test_an_atom_app_gets_the_hold_as_reserved_with_its_place(
 
 
 def test_a_child_at_the_queue_cap_gets_409_holds_at_once(
-    client, ale, ale_library, card_ale, patron_ale, lent_out, make_book, make_patron
+    client, ale, ale_library, card_ale, patron_ale, lent_out
 ):
     LoanPolicy.objects.create(municipality=ale, max_holds=1)
-    other = make_book("Också utlånad", copies=1)
-    services.borrow(make_patron(ale), other.pk)
+    other = licensed_book("Också utlånad", copies=1)
+    services.borrow(another_child(ale), other.pk)
     services.place_hold(patron_ale, other.pk)
     response = borrow(client, card_ale, ale_library, lent_out)
     assert response.status_code == 409
@@ -112,11 +112,11 @@ def test_a_child_at_the_queue_cap_gets_409_holds_at_once(
 
 
 def test_the_shelf_lists_holds_after_loans_with_their_place(
-    client, ale, ale_library, card_ale, patron_ale, lent_out, make_book, make_patron
+    client, ale, ale_library, card_ale, patron_ale, lent_out
 ):
-    mine = make_book("Min bok")
+    mine = licensed_book("Min bok")
     services.borrow(patron_ale, mine.pk)
-    services.place_hold(make_patron(ale), lent_out.pk)
+    services.place_hold(another_child(ale), lent_out.pk)
     services.place_hold(patron_ale, lent_out.pk)
     response = client.get(shelf_url(ale_library), HTTP_AUTHORIZATION=basic(*card_ale))
     feed = json.loads(response.content)
@@ -148,9 +148,9 @@ def test_the_reserved_publication_passes_the_schema(client, ale_library, card_al
 
 @pytest.mark.shared
 def test_a_shelf_with_loans_and_holds_passes_the_schema(
-    client, ale_library, card_ale, patron_ale, lent_out, make_book
+    client, ale_library, card_ale, patron_ale, lent_out
 ):
-    services.borrow(patron_ale, make_book("Min bok").pk)
+    services.borrow(patron_ale, licensed_book("Min bok").pk)
     services.place_hold(patron_ale, lent_out.pk)
     feed = client.get(shelf_url(ale_library), HTTP_AUTHORIZATION=basic(*card_ale)).json()
     assert len(feed["publications"]) == 2

@@ -6,22 +6,14 @@ import json
 
 import pytest
 import time_machine
-from django.conf import settings
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending import services
 
+from .app import ACQUISITION, ATOM, OPDS, SHELF
+from .helpers import another_child, basic, licensed_book, maybe_valid
+
 pytestmark = pytest.mark.django_db
-SHELF = "http://opds-spec.org/shelf"
-ACQUISITION = "http://opds-spec.org/acquisition"
-ATOM = "{http://www.w3.org/2005/Atom}"
-OPDS = "{http://opds-spec.org/2010/catalog}"
-
-
-def maybe_valid(kind, document):
-    if settings.SHARED_DIR.exists():
-        assert_valid(kind, document)
 
 
 def acquisition(publication: dict) -> dict:
@@ -55,15 +47,19 @@ def test_national_root_has_no_shelf(client):
 
 
 def test_the_shelf_lists_only_this_childs_active_loans(
-    client, ale, ale_library, card_ale, patron_ale, make_book, make_patron
+    client, ale, ale_library, card_ale, patron_ale
 ):
-    mine, returned, others = make_book("Min bok"), make_book("Tillbakalämnad"), make_book("Annans")
+    mine, returned, others = (
+        licensed_book("Min bok"),
+        licensed_book("Tillbakalämnad"),
+        licensed_book("Annans"),
+    )
     loan, _created = services.borrow(patron_ale, mine.pk)
     old, _created = services.borrow(patron_ale, returned.pk)
     services.return_loan(patron_ale, old.pk)
-    services.borrow(make_patron(ale), others.pk)
+    services.borrow(another_child(ale), others.pk)
     with time_machine.travel(loan.borrowed_at - datetime.timedelta(days=40)):
-        early = make_book("Gammalt lån")
+        early = licensed_book("Gammalt lån")
         services.borrow(patron_ale, early.pk)  # ended long ago, never closed
     response = client.get(
         f"/opds/v2/libraries/{ale_library.pk}/loans", HTTP_AUTHORIZATION=basic(*card_ale)
@@ -96,10 +92,8 @@ def test_the_shelf_needs_the_card(client, ale_library):
     assert "http://opds-spec.org/auth/document" in response["Link"]
 
 
-def test_the_atom_shelf_lists_the_loans_with_their_end(
-    client, ale_library, card_ale, patron_ale, make_book
-):
-    book = make_book("Min bok")
+def test_the_atom_shelf_lists_the_loans_with_their_end(client, ale_library, card_ale, patron_ale):
+    book = licensed_book("Min bok")
     loan, _created = services.borrow(patron_ale, book.pk)
     response = client.get(
         f"/opds/v1/libraries/{ale_library.pk}/loans", HTTP_AUTHORIZATION=basic(*card_ale)
@@ -114,9 +108,9 @@ def test_the_atom_shelf_lists_the_loans_with_their_end(
 
 
 def test_a_library_catalogue_page_lists_borrow_links_to_the_opds_endpoint(
-    client, ale_library, card_ale, make_book
+    client, ale_library, card_ale
 ):
-    book = make_book("Lånebok")
+    book = licensed_book("Lånebok")
     feed = client.get(
         f"/opds/v1/libraries/{ale_library.pk}/books", HTTP_AUTHORIZATION=basic(*card_ale)
     )

@@ -6,18 +6,18 @@ import json
 import pytest
 from lxml import etree
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic
 from bibblix.lending import services
 from bibblix.lending.models import Hold, Loan
 
-from .opds_app import ACQUISITION, BORROW, REVOKE, atom_rels, book_action, rels, shelf_url
+from .app import ACQUISITION, BORROW, REVOKE, atom_rels, book_action, rels, shelf_url
+from .helpers import another_child, assert_valid, basic, licensed_book
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def one_copy(make_book):
-    return make_book("Ett exemplar", copies=1)
+def one_copy(db):
+    return licensed_book("Ett exemplar", copies=1)
 
 
 def revoke(client, card, library, book, version="v2", method="post"):
@@ -41,10 +41,10 @@ def test_revoking_a_loan_returns_it_and_answers_the_book_to_borrow_again(
 
 
 def test_the_copy_a_revoke_frees_goes_to_the_first_in_the_queue(
-    client, ale, ale_library, card_ale, patron_ale, one_copy, make_patron
+    client, ale, ale_library, card_ale, patron_ale, one_copy
 ):
     services.borrow(patron_ale, one_copy.pk)
-    first, second = make_patron(ale), make_patron(ale)
+    first, second = another_child(ale), another_child(ale)
     services.place_hold(first, one_copy.pk)
     services.place_hold(second, one_copy.pk)
     assert revoke(client, card_ale, ale_library, one_copy).status_code == 200
@@ -52,10 +52,8 @@ def test_the_copy_a_revoke_frees_goes_to_the_first_in_the_queue(
     assert not services.has_active_loan(second, one_copy)
 
 
-def test_revoking_a_hold_leaves_the_queue(
-    client, ale, ale_library, card_ale, patron_ale, one_copy, make_patron
-):
-    services.borrow(make_patron(ale), one_copy.pk)
+def test_revoking_a_hold_leaves_the_queue(client, ale, ale_library, card_ale, patron_ale, one_copy):
+    services.borrow(another_child(ale), one_copy.pk)
     hold, _created = services.place_hold(patron_ale, one_copy.pk)
     response = revoke(client, card_ale, ale_library, one_copy, method="delete")
     assert response.status_code == 200
@@ -102,9 +100,9 @@ def test_a_revoke_started_by_another_website_is_refused(
 
 
 def test_revoking_leaves_another_childs_loan_of_the_book_alone(
-    client, ale, ale_library, card_ale, patron_ale, book, make_patron
+    client, ale, ale_library, card_ale, patron_ale, book
 ):
-    theirs, _created = services.borrow(make_patron(ale), book.pk)
+    theirs, _created = services.borrow(another_child(ale), book.pk)
     services.borrow(patron_ale, book.pk)
     assert revoke(client, card_ale, ale_library, book).status_code == 200
     assert revoke(client, card_ale, ale_library, book).status_code == 404
@@ -121,10 +119,10 @@ def test_head_returns_nothing(client, ale_library, card_ale, patron_ale, book):
 
 
 def test_borrowed_and_queued_books_link_revoke_in_the_shelf(
-    client, ale, ale_library, card_ale, patron_ale, book, one_copy, make_patron
+    client, ale, ale_library, card_ale, patron_ale, book, one_copy
 ):
     services.borrow(patron_ale, book.pk)
-    services.borrow(make_patron(ale), one_copy.pk)
+    services.borrow(another_child(ale), one_copy.pk)
     services.place_hold(patron_ale, one_copy.pk)
     feed = client.get(shelf_url(ale_library), HTTP_AUTHORIZATION=basic(*card_ale)).json()
     assert [rels(item)[REVOKE]["href"] for item in feed["publications"]] == [
@@ -150,13 +148,13 @@ def test_an_atom_app_revokes_with_get_and_gets_the_entry_to_borrow_again(
 
 @pytest.mark.shared
 def test_the_publications_around_a_revoke_pass_the_schema(
-    client, ale, ale_library, card_ale, one_copy, make_patron
+    client, ale, ale_library, card_ale, one_copy
 ):
     borrowed = client.post(
         book_action(ale_library, one_copy, "borrow"), HTTP_AUTHORIZATION=basic(*card_ale)
     )
     assert_valid("publication", json.loads(borrowed.content))
-    services.place_hold(make_patron(ale), one_copy.pk)
+    services.place_hold(another_child(ale), one_copy.pk)
     returned = revoke(client, card_ale, ale_library, one_copy)
     assert_valid("publication", json.loads(returned.content))
     assert Hold.objects.get().fulfilled_at is not None

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.conf import settings
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, make_book, make_theme, schema_errors
+from .helpers import assert_valid, make_book, make_theme, schema_errors
 
 pytestmark = [pytest.mark.shared, pytest.mark.django_db]
 

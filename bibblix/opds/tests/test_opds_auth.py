@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from bibblix.catalogue.tests.opds_helpers import assert_valid, basic, make_book
+from .helpers import assert_valid, basic, make_book
 
 pytestmark = pytest.mark.django_db
 AUTH_TYPE = "application/opds-authentication+json"

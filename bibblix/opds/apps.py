@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpdsConfig(AppConfig):
+    name = "bibblix.opds"
+    verbose_name = "OPDS"
