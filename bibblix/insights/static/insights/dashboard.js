@@ -36,7 +36,9 @@
         connectNulls: false,
       };
     });
-    var categoryAxis = { type: "category", data: labels, axisLabel: { width: 140, overflow: "truncate" } };
+    var categoryAxis = horizontal
+      ? { type: "category", data: labels, axisLabel: { width: 140, overflow: "truncate" } }
+      : { type: "category", data: labels, axisLabel: { interval: kind === "line" ? "auto" : 0, width: 90, overflow: "break" } };
     var valueAxis = { type: "value" };
     return {
       animation: false,
@@ -86,8 +88,13 @@
     var element = section.querySelector(".chart");
     if (!element || !window.echarts) { return; }
     var picked = section.dataset.columns.split(",").map(Number);
+    var data = readTable(section);
+    if (section.dataset.chart === "hbar") {
+      // As tall as the bars need: a few bars do not fill a big box, many get room.
+      element.style.height = Math.max(140, data.rows.length * 30 + 50) + "px";
+    }
     var chart = window.echarts.init(element, null, { renderer: "svg" });
-    chart.setOption(option(section.dataset.chart, readTable(section), picked));
+    chart.setOption(option(section.dataset.chart, data, picked));
     window.addEventListener("resize", function () { chart.resize(); });
     section.querySelectorAll("[data-download]").forEach(function (button) {
       button.addEventListener("click", function () {
