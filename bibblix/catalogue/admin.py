@@ -14,18 +14,27 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from bibblix.audit.admin import AuditHistoryMixin
+from bibblix.audit.models import AuditEntry
+from bibblix.audit.services import record_change
 from bibblix.members.scoping import MunicipalityScopedAdmin
-from bibblix.members.services import is_limited_staff, scope_for_staff, staff_municipality_id
+from bibblix.members.services import is_limited_staff, staff_municipality_id
 
-from . import audit, importing, services
+from . import importing, services
 from .forms import BookAdminForm, EpubUploadForm
-from .models import Book, BookContributor, CatalogueChange, Contributor, Shelf, ShelfEntry, Theme
+from .models import Book, BookContributor, Contributor, Shelf, ShelfEntry, Theme
 
-Action = CatalogueChange.Action
+Action = AuditEntry.Action
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes a CatalogueChange for every save and delete made in the staff area."""
+def _municipality_of(obj) -> int | None:
+    """The municipality a curated row belongs to (a municipality's shelf), for audit scoping."""
+    return getattr(obj, "municipality_id", None)
+
+
+class AuditedAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Records every save and delete made in the staff area in the audit trail (shown on the
+    object's history page)."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -33,9 +42,8 @@ class AuditedAdmin(admin.ModelAdmin):
             name: [form.initial.get(name), form.cleaned_data.get(name)]
             for name in form.changed_data
         }
-        audit.record_change(
-            request.user, Action.CHANGED if change else Action.CREATED, obj, changes
-        )
+        action = Action.CHANGED if change else Action.CREATED
+        record_change(request.user, action, obj, changes, municipality_id=_municipality_of(obj))
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -47,15 +55,18 @@ class AuditedAdmin(admin.ModelAdmin):
         for row in formset.deleted_objects:
             changes[f"- {row}"] = [str(row), ""]
         if changes:
-            audit.record_change(request.user, Action.CHANGED, form.instance, changes)
+            obj = form.instance
+            record_change(
+                request.user, Action.CHANGED, obj, changes, municipality_id=_municipality_of(obj)
+            )
 
     def delete_model(self, request, obj):
-        audit.record_change(request.user, Action.DELETED, obj)
+        record_change(request.user, Action.DELETED, obj, municipality_id=_municipality_of(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit.record_change(request.user, Action.DELETED, obj)
+            record_change(request.user, Action.DELETED, obj, municipality_id=_municipality_of(obj))
         super().delete_queryset(request, queryset)
 
 
@@ -279,27 +290,3 @@ class ShelfAdmin(AuditedAdmin, MunicipalityScopedAdmin):
         if is_limited_staff(request.user):
             obj.municipality_id = staff_municipality_id(request.user)
         super().save_model(request, obj, form, change)
-
-
-@admin.register(CatalogueChange)
-class CatalogueChangeAdmin(admin.ModelAdmin):
-    """The audit trail, read-only for everyone."""
-
-    list_display = ["at", "user", "action", "model", "object_repr"]
-    list_filter = ["action", "model"]
-    search_fields = ["object_repr", "user__username"]
-    date_hierarchy = "at"
-    readonly_fields = [f.name for f in CatalogueChange._meta.fields]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("user")
-        return scope_for_staff(request.user, queryset, "user__staff_profile__municipality")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,9 +14,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from bibblix.audit.models import AuditEntry
+from bibblix.audit.services import record_change
+
 from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
-from .models import COVER_WIDTHS, Book, BookContributor, CatalogueChange, Contributor
+from .models import COVER_WIDTHS, Book, BookContributor, Contributor
 
 # Roughly what a child reads: 250 words a minute of about 6 characters each.
 CHARACTERS_PER_MINUTE = 1500
@@ -100,9 +102,7 @@ def replace_cover(book: Book, data: bytes, user=None) -> None:
         with transaction.atomic():
             _set_cover(book, covers, hashlib.sha256(data).hexdigest()[:16], stored)
             book.save(update_fields=["cover", "cover_renditions", "updated_at"])
-            audit.record_change(
-                user, CatalogueChange.Action.CHANGED, book, {"cover": ["", book.cover.name]}
-            )
+            record_change(user, AuditEntry.Action.CHANGED, book, {"cover": ["", book.cover.name]})
     except BaseException:
         stored.remove()
         raise
@@ -132,8 +132,8 @@ def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
             book.save()
             _set_contributors(book, meta)
             book.save(update_fields=["search_text"])
-            action = CatalogueChange.Action.IMPORTED
-            audit.record_change(user, action, book, {"file": ["", path.name]})
+            action = AuditEntry.Action.IMPORTED
+            record_change(user, action, book, {"file": ["", path.name]})
     except BaseException:
         stored.remove()
         raise

@@ -1,6 +1,5 @@
 """The catalogue: books chosen by librarians, their contributors, themes and licences."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -355,37 +354,3 @@ class ShelfEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shelf}: {self.book}"
-
-
-class CatalogueChange(models.Model):
-    """One audited change by staff: who, when, what (field: [before, after])."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        CHANGED = "changed", _("Changed")
-        DELETED = "deleted", _("Deleted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        RESTORED = "restored", _("Restored")
-        IMPORTED = "imported", _("Imported")
-
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    model = models.CharField(_("kind"), max_length=40)
-    object_id = models.CharField(_("row"), max_length=40)
-    object_repr = models.CharField(_("what"), max_length=300)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("catalogue change")
-        verbose_name_plural = _("catalogue changes")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -6,8 +6,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import Book, BookContributor, CatalogueChange, Contributor
+from bibblix.audit.models import AuditEntry
+from bibblix.audit.services import record_change
+
+from .models import Book, BookContributor, Contributor
 from .onix import OnixError, OnixProduct, parse_onix, read_file, read_product
 
 UPDATED_FIELDS = [
@@ -94,7 +96,7 @@ def _apply(book: Book, item: OnixProduct, user) -> None:
         for name in UPDATED_FIELDS
         if before[name] != getattr(book, name)
     }
-    audit.record_change(user, CatalogueChange.Action.IMPORTED, book, changes)
+    record_change(user, AuditEntry.Action.IMPORTED, book, changes)
 
 
 def _set_contributors(book: Book, people: list[tuple[str, str]]) -> None:

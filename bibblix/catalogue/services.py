@@ -171,25 +171,25 @@ def easier_book(book: Book) -> Book | None:
 
 def withdraw_book(book: Book, user=None) -> bool:
     """Hide `book` from children (audited); False when it already was withdrawn."""
-    from . import audit
+    from bibblix.audit.services import record_change
 
     if book.is_withdrawn:
         return False
     book.is_withdrawn = True
     book.save(update_fields=["is_withdrawn", "updated_at"])
-    audit.record_change(user, "withdrawn", book, {"is_withdrawn": [False, True]})
+    record_change(user, "withdrawn", book, {"is_withdrawn": [False, True]})
     return True
 
 
 def restore_book(book: Book, user=None) -> bool:
     """Show a withdrawn `book` to children again (audited); False when it was not withdrawn."""
-    from . import audit
+    from bibblix.audit.services import record_change
 
     if not book.is_withdrawn:
         return False
     book.is_withdrawn = False
     book.save(update_fields=["is_withdrawn", "updated_at"])
-    audit.record_change(user, "restored", book, {"is_withdrawn": [True, False]})
+    record_change(user, "restored", book, {"is_withdrawn": [True, False]})
     return True
 
 

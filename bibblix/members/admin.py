@@ -34,7 +34,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "organisation"
     extra = 0
-    fields = ["route", "group", "start_date", "end_date", "note"]
+    fields = ["route", "group", "invoiced_by", "start_date", "end_date", "note"]
 
 
 class ConnectionEventInline(admin.TabularInline):
@@ -124,7 +124,10 @@ class OrganisationAdmin(MunicipalityScopedAdmin):
                 "fields": [
                     "organisation_number",
                     "organisation_number_is_placeholder",
-                    "invoice_address",
+                    "address_line",
+                    "street",
+                    ("postcode", "city"),
+                    "country_code",
                     "peppol_id",
                     "invoice_reference",
                     "invoiced_by",

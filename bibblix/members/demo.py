@@ -124,8 +124,15 @@ def load(out=print) -> None:
 def _organisations() -> Organisation:
     invoicing_body, _ = Organisation.objects.update_or_create(
         kind=Organisation.Kind.INVOICING_BODY,
-        name="VGR IT (demo: fakturerar gruppens kommuner)",
-        defaults={"county": "Västra Götaland"},
+        defaults={
+            "abbreviation": "GITS",
+            "name": "GITS – regionens IT-organ (demo)",
+            "county": "Västra Götaland",
+            "address_line": "Ekonomi (demo)",
+            "street": "Box 1",
+            "postcode": "405 44",
+            "city": "Göteborg",
+        },
     )
     region, _ = Organisation.objects.update_or_create(
         kind=Organisation.Kind.REGION,
@@ -134,12 +141,26 @@ def _organisations() -> Organisation:
             "county": "Västra Götaland",
             "abbreviation": "VGR",
             "invoiced_by": invoicing_body,
+            "address_line": "Regionens hus, fakturor (demo)",
+            "street": "Box 2",
+            "postcode": "405 44",
+            "city": "Göteborg",
+            "invoice_reference": "VGR-KULTUR-1",
         },
     )
     if not region.memberships.exists():
-        services.record_membership(region, Route.GROUP, GROUP_START, note=REASON)
+        services.record_membership(
+            region, Route.GROUP, GROUP_START, note=REASON, invoiced_by=invoicing_body
+        )
     association, _ = Organisation.objects.update_or_create(
-        kind=Organisation.Kind.ASSOCIATION, name="Föreningen Bibblix (demo)"
+        kind=Organisation.Kind.ASSOCIATION,
+        defaults={
+            "abbreviation": "Sambruk",
+            "name": "Föreningen Sambruk (demo)",
+            "street": "Box 3",
+            "postcode": "111 11",
+            "city": "Stockholm",
+        },
     )
     for name, email in COORDINATORS:
         Contact.objects.get_or_create(
@@ -161,7 +182,10 @@ def _municipality(row: dict, region: Organisation) -> Organisation:
             "population": int(row["population_approx_2024"]),
             "population_year": 2024,
             "population_source": "Ungefärlig demosiffra (shared/data/municipalities.csv)",
-            "invoice_address": f"{row['name']} kommun\nFakturaservice (demo)",
+            "address_line": "Fakturaservice (demo)",
+            "street": "Box 10",
+            "postcode": "400 10",
+            "city": row["name"],
             "invoice_reference": f"BIB-{row['municipality_code']}",
         },
     )

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bibblix.audit.services import record_change
+
 from .models import ConnectionEvent, Organisation
 
 State = ConnectionEvent.State
@@ -113,7 +115,7 @@ def _check(organisation: Organisation, state: str, day: datetime.date, sources=N
 def _add(
     organisation: Organisation, state: str, day: datetime.date, reason: str, user, **extra
 ) -> ConnectionEvent:
-    return ConnectionEvent.objects.create(
+    event = ConnectionEvent.objects.create(
         organisation=organisation,
         state=state,
         effective_date=day,
@@ -121,6 +123,15 @@ def _add(
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
         **extra,
     )
+    record_change(
+        user,
+        f"connection: {state}",
+        organisation,
+        {"connection": ["", f"{state} {day.isoformat()}"]},
+        reason=reason or "",
+        municipality_id=organisation.pk if organisation.is_municipality else None,
+    )
+    return event
 
 
 def _step(verb: str, member: Organisation, day: datetime.date, reason: str, user, **extra):
@@ -240,6 +251,15 @@ def _cancel(events: Iterable[ConnectionEvent], reason: str, user) -> None:
         event.cancelled_by = user if getattr(user, "is_authenticated", False) else None
         event.cancel_reason = reason or ""
         event.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        organisation = event.organisation
+        record_change(
+            user,
+            "connection: cancelled",
+            organisation,
+            {"connection": [f"{event.state} {event.effective_date.isoformat()}", ""]},
+            reason=reason or "",
+            municipality_id=organisation.pk if organisation.is_municipality else None,
+        )
 
 
 def end_connection(member: Organisation, end_date: datetime.date, reason: str = "", user=None):

@@ -7,7 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .validators import (
+    POSTCODE,
     format_organisation_number,
+    format_postcode,
     normalise_peppol_id,
     peppol_organisation_number,
     validate_organisation_number,
@@ -52,7 +54,19 @@ class Organisation(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=200, blank=True)
-    invoice_address = models.TextField(_("invoice address"), blank=True)
+    # Structured postal address (Peppol BIS 3.0 needs street, postcode, city and country code).
+    address_line = models.CharField(
+        _("department or c/o"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional line before the street, e.g. Fakturaservice."),
+    )
+    street = models.CharField(_("street address or box"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country_code = models.CharField(
+        _("country code"), max_length=2, default="SE", help_text=_("ISO 3166-1, e.g. SE.")
+    )
     peppol_id = models.CharField(
         _("Peppol participant id"),
         max_length=100,
@@ -61,7 +75,13 @@ class Organisation(models.Model):
         help_text=_("ICD and identifier, e.g. 0007:2120001439 for a Swedish organisation."),
     )
     invoice_reference = models.CharField(
-        _("invoice reference / cost centre"), max_length=100, blank=True
+        _("buyer reference"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The reference the buyer wants on every invoice (Er referens, e.g. a cost centre or "
+            "order number). Mandatory for Swedish public buyers."
+        ),
     )
     group = models.ForeignKey(
         "self",
@@ -81,7 +101,10 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="invoices_for",
         limit_choices_to={"kind": Kind.INVOICING_BODY},
-        help_text=_("For a regional body: the body that invoices on the group's behalf."),
+        help_text=_(
+            "For a regional body: the body that invoices on the group's behalf today "
+            "(billing reads the dated value on the group membership)."
+        ),
     )
 
     class Meta:
@@ -101,7 +124,10 @@ class Organisation(models.Model):
 
     def clean_fields(self, exclude=None) -> None:
         # Normalise before the field validators run: "2120001439" → "212000-1439",
-        # "iso6523-actorid-upis::0007:…" → "0007:…".
+        # "iso6523-actorid-upis::0007:…" → "0007:…", "44980" → "449 80", "se" → "SE".
+        self.country_code = (self.country_code or "").strip().upper()
+        if self.country_code == "SE":
+            self.postcode = format_postcode(self.postcode)
         self.organisation_number = format_organisation_number(self.organisation_number)
         self.peppol_id = normalise_peppol_id(self.peppol_id)
         super().clean_fields(exclude=exclude)
@@ -110,6 +136,10 @@ class Organisation(models.Model):
         errors = {}
         if self.kind == self.Kind.MUNICIPALITY and not self.municipality_code:
             errors["municipality_code"] = _("A municipality needs its official code.")
+        if self.postcode and not POSTCODE.match(self.postcode):
+            errors["postcode"] = _("A Swedish postcode is five digits, e.g. 449 80.")
+        if self.country_code and not (len(self.country_code) == 2 and self.country_code.isalpha()):
+            errors["country_code"] = _("The country code is two letters, e.g. SE.")
         if self.municipality_code and not (
             len(self.municipality_code) == 4 and self.municipality_code.isdigit()
         ):
@@ -123,6 +153,14 @@ class Organisation(models.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
+
+    @property
+    def postal_address(self) -> str:
+        """The address as printed on an envelope, one line each."""
+        lines = [self.address_line, self.street, f"{self.postcode} {self.city}".strip()]
+        if self.country_code and self.country_code != "SE":
+            lines.append(self.country_code)
+        return "\n".join(line for line in lines if line)
 
 
 class Library(models.Model):
@@ -300,6 +338,19 @@ class Membership(models.Model):
         limit_choices_to={"kind": Organisation.Kind.REGION},
         verbose_name=_("group (regional body)"),
     )
+    invoiced_by = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoiced_memberships",
+        limit_choices_to={"kind": Organisation.Kind.INVOICING_BODY},
+        verbose_name=_("invoiced by"),
+        help_text=_(
+            "On a region's group membership: the body that invoices the group's municipalities "
+            "for as long as this membership runs."
+        ),
+    )
     start_date = models.DateField(
         _("member since"), null=True, blank=True, help_text=_("Empty: since before the register.")
     )
@@ -322,6 +373,10 @@ class Membership(models.Model):
             raise ValidationError({"group": _("Name the group the membership goes through.")})
         if self.route != self.Route.THROUGH_GROUP and self.group_id:
             raise ValidationError({"group": _("Only a membership through a group names one.")})
+        if self.route != self.Route.GROUP and self.invoiced_by_id:
+            raise ValidationError(
+                {"invoiced_by": _("Only a region's group membership names an invoicing body.")}
+            )
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The membership must end after it starts.")})
 

@@ -30,7 +30,11 @@ OPTIONAL = [
     "population_source",
     "organisation_number",
     "organisation_number_is_placeholder",
-    "invoice_address",
+    "address_line",
+    "street",
+    "postcode",
+    "city",
+    "country_code",
     "peppol_id",
     "invoice_reference",
     "member_since",
@@ -180,9 +184,9 @@ def _values(row: dict) -> dict:
     if "organisation_number_is_placeholder" in row:
         placeholder = row["organisation_number_is_placeholder"].lower() in TRUE_VALUES
         values["organisation_number_is_placeholder"] = placeholder
-    for name in ("invoice_address", "invoice_reference"):
+    for name in ("address_line", "street", "postcode", "city", "country_code", "invoice_reference"):
         if row.get(name):
-            values[name] = row[name].replace("\\n", "\n")
+            values[name] = row[name].strip()
     if row.get("peppol_id"):
         values["peppol_id"] = normalise_peppol_id(row["peppol_id"])
     return values
@@ -299,7 +303,11 @@ def export_rows(organisations: Iterable[Organisation]) -> Iterator[list[str]]:
             org.population_source,
             org.organisation_number,
             "yes" if org.organisation_number_is_placeholder else "",
-            org.invoice_address.replace("\n", "\\n"),
+            org.address_line,
+            org.street,
+            org.postcode,
+            org.city,
+            org.country_code,
             org.peppol_id,
             org.invoice_reference,
             membership.start_date.isoformat() if membership and membership.start_date else "",

@@ -5,7 +5,9 @@ from .models import StaffProfile
 
 Role = StaffProfile.Role
 
-# (app_label, actions) pairs; actions are Django's view/add/change/delete.
+# (app_label, grants) pairs. A grant is one of Django's actions (view/add/change/delete), which
+# gives that action on every model of the app, or the codename of a custom permission declared
+# in a model's Meta.permissions (e.g. "approve_billingrun"), which gives exactly that one.
 ALL = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.ASSOCIATION_ADMIN: [
@@ -48,9 +50,17 @@ def sync_role_groups(**kwargs) -> None:
         permissions = []
         for app_label, actions in grants:
             for permission in Permission.objects.filter(content_type__app_label=app_label):
-                if permission.codename.split("_", 1)[0] in actions:
+                if is_granted(permission.codename, actions):
                     permissions.append(permission)
         group.permissions.set(permissions)
+
+
+def is_granted(codename: str, grants: tuple[str, ...]) -> bool:
+    """Whether a permission `codename` is given by `grants` (an action or a custom codename)."""
+    if codename in grants:
+        return True
+    action, _sep, model = codename.partition("_")
+    return action in ALL and action in grants and bool(model)
 
 
 def group_name(role: str) -> str:

@@ -200,19 +200,27 @@ def record_membership(
     start_date: datetime.date | None,
     group: Organisation | None = None,
     note: str = "",
+    invoiced_by: Organisation | None = None,
 ) -> Membership:
     """Start `member`'s association membership from `start_date` (None: since before the
     register), ending the open membership it replaces; unchanged routes change nothing."""
     member = Organisation.objects.select_for_update().get(pk=member.pk)
     current = member.memberships.filter(end_date__isnull=True).order_by("-start_date").first()
-    if current and current.route == route and current.group_id == (group.pk if group else None):
+    same_group = current and current.group_id == (group.pk if group else None)
+    same_invoicer = current and current.invoiced_by_id == (invoiced_by.pk if invoiced_by else None)
+    if current and current.route == route and same_group and same_invoicer:
         return current
     if current:
         current.end_date = start_date or today()
         current.full_clean()
         current.save(update_fields=["end_date"])
     membership = Membership(
-        organisation=member, route=route, group=group, start_date=start_date, note=note
+        organisation=member,
+        route=route,
+        group=group,
+        start_date=start_date,
+        note=note,
+        invoiced_by=invoiced_by,
     )
     membership.full_clean()
     membership.save()
@@ -221,10 +229,64 @@ def record_membership(
 
 
 def sync_group(member: Organisation) -> None:
-    """Keep Organisation.group equal to the group of today's membership."""
+    """Keep Organisation.group (and a region's invoiced_by) equal to today's membership."""
     current = membership_on(member)
     group_id = current.group_id if current else None
     Organisation.objects.filter(pk=member.pk).exclude(group_id=group_id).update(group_id=group_id)
+    if current and current.route == Membership.Route.GROUP and current.invoiced_by_id:
+        Organisation.objects.filter(pk=member.pk).update(invoiced_by_id=current.invoiced_by_id)
+
+
+def association() -> Organisation | None:
+    """The association that runs the service (the Organisation of kind ASSOCIATION), or None."""
+    return Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION).order_by("pk").first()
+
+
+def _group_membership_on(region_id: int, day: datetime.date) -> Membership | None:
+    return (
+        _memberships_on(day)
+        .filter(organisation_id=region_id, route=Membership.Route.GROUP)
+        .select_related("invoiced_by")
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def invoicer_on(organisation: Organisation, day: datetime.date | None = None):
+    """Who invoices `organisation` on `day`, from the dated memberships: the association for a
+    direct member and for a region's group membership; the invoicing body named on the group's
+    membership for a municipality that is a member through the group. None when nobody does
+    (no membership that day, or a group whose municipalities the region pays for itself)."""
+    day = day or today()
+    membership = membership_on(organisation, day)
+    if membership is None:
+        return None
+    if membership.route == Membership.Route.THROUGH_GROUP:
+        group_membership = _group_membership_on(membership.group_id, day)
+        return group_membership.invoiced_by if group_membership else None
+    return association()
+
+
+def invoicing_arrangement_on(day: datetime.date | None = None) -> list[tuple]:
+    """Who invoices whom on `day`: (invoicer, buyer, membership) for every organisation with a
+    membership that day, invoicer None where nobody invoices that member; sorted by invoicer
+    and buyer name."""
+    day = day or today()
+    the_association = association()
+    group_invoicers: dict[int, Organisation | None] = {}
+    rows = []
+    for membership in _memberships_on(day).select_related("organisation", "group", "invoiced_by"):
+        if membership.route == Membership.Route.THROUGH_GROUP:
+            if membership.group_id not in group_invoicers:
+                group_membership = _group_membership_on(membership.group_id, day)
+                group_invoicers[membership.group_id] = (
+                    group_membership.invoiced_by if group_membership else None
+                )
+            invoicer = group_invoicers[membership.group_id]
+        else:
+            invoicer = the_association
+        rows.append((invoicer, membership.organisation, membership))
+    return sorted(rows, key=lambda row: (row[0].name if row[0] else "", row[1].name))
 
 
 def group_member_ids(region: Organisation, day: datetime.date | None = None) -> list[int]:
@@ -238,6 +300,7 @@ def group_member_ids(region: Organisation, day: datetime.date | None = None) -> 
 
 __all__ = [
     "StaffProfile",
+    "association",
     "TransitionRefused",
     "cancel_planned_step",
     "connect",
@@ -251,6 +314,8 @@ __all__ = [
     "get_library",
     "get_member_for_staff",
     "group_member_ids",
+    "invoicer_on",
+    "invoicing_arrangement_on",
     "is_connected",
     "is_limited_staff",
     "legal_actions",

@@ -61,3 +61,35 @@ def peppol_organisation_number(value: str) -> str | None:
     if match and match["icd"] == ICD_SWEDISH_ORGNR and orgnr.is_valid(match["identifier"]):
         return orgnr.format(match["identifier"])
     return None
+
+
+POSTCODE = re.compile(r"^\d{3} \d{2}$")
+
+
+def format_postcode(value: str) -> str:
+    """A Swedish postcode as printed: "44980", "SE-449 80" → "449 80"; other text unchanged."""
+    digits = re.sub(r"^(SE-?)", "", (value or "").strip(), flags=re.IGNORECASE).replace(" ", "")
+    if len(digits) == 5 and digits.isdigit():
+        return f"{digits[:3]} {digits[3:]}"
+    return (value or "").strip()
+
+
+def split_postal_address(text: str, name: str = "") -> dict[str, str]:
+    """Read a free-text address ("Ale kommun\\nFakturaservice\\nBox 73\\n449 80 Alafors") into
+    address_line, street, postcode and city; the organisation's own name line is dropped.
+    What cannot be read stays in address_line, so nothing is lost."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if lines and name and lines[0].lower().startswith(name.lower()):
+        lines = lines[1:]
+    result = {"address_line": "", "street": "", "postcode": "", "city": ""}
+    if lines:
+        match = re.match(r"^(?:SE-?)?(\d{3}\s?\d{2})\s+(.+)$", lines[-1], flags=re.IGNORECASE)
+        if match:
+            result["postcode"] = format_postcode(match.group(1))
+            result["city"] = match.group(2).strip()
+            lines = lines[:-1]
+    if lines:
+        result["street"] = lines[-1]
+        lines = lines[:-1]
+    result["address_line"] = ", ".join(lines)[:200]
+    return result

@@ -3,7 +3,8 @@ staff, and an audit row for every change."""
 
 import pytest
 
-from bibblix.catalogue.models import Book, CatalogueChange, Shelf, ShelfEntry
+from bibblix.audit.models import AuditEntry
+from bibblix.catalogue.models import Book, Shelf, ShelfEntry
 from bibblix.catalogue.services import children_books, featured_books, withdraw_book
 
 from .builders import make_book
@@ -43,7 +44,7 @@ def test_coordinator_edits_a_book_and_the_change_is_audited(client, coordinator)
         book_form(book, title="Ny titel", available_until="2027-06-30"),
     )
     assert response.status_code == 302
-    change = CatalogueChange.objects.get(action="changed")
+    change = AuditEntry.objects.get(action="changed")
     assert change.user == coordinator
     assert change.changes["title"] == ["Gammal titel", "Ny titel"]
     assert change.changes["available_until"] == [None, "2027-06-30"]
@@ -76,7 +77,7 @@ def test_withdraw_action_hides_the_book_and_is_audited(client, coordinator):
     client.post("/staff/catalogue/book/", {"action": "withdraw", "_selected_action": [book.pk]})
     book.refresh_from_db()
     assert book.is_withdrawn
-    assert CatalogueChange.objects.filter(action="withdrawn", user=coordinator).count() == 1
+    assert AuditEntry.objects.filter(action="withdrawn", user=coordinator).count() == 1
 
 
 def test_librarian_sees_books_but_cannot_change_them(client, librarian_ale):
@@ -109,9 +110,7 @@ def test_librarian_makes_a_shelf_for_their_own_municipality(client, librarian_al
     assert response.status_code == 302
     shelf = Shelf.objects.get(slug="ale-sommar")
     assert shelf.municipality == ale and list(shelf.books.all()) == [book]
-    actions = set(
-        CatalogueChange.objects.filter(user=librarian_ale).values_list("action", flat=True)
-    )
+    actions = set(AuditEntry.objects.filter(user=librarian_ale).values_list("action", flat=True))
     assert actions == {"created", "changed"}
 
 
@@ -128,14 +127,14 @@ def test_librarian_of_boras_never_reaches_ale_or_national_shelves(client, librar
 def test_audit_trail_is_read_only_and_scoped(client, coordinator, librarian_boras):
     withdraw_book(make_book("Boken"), coordinator)
     client.force_login(coordinator)
-    assert "Boken" in client.get("/staff/catalogue/cataloguechange/").content.decode()
-    change = CatalogueChange.objects.get()
-    assert client.get("/staff/catalogue/cataloguechange/add/").status_code == 403
-    detail = client.post(f"/staff/catalogue/cataloguechange/{change.pk}/change/", {})
+    assert "Boken" in client.get("/staff/audit/auditentry/").content.decode()
+    change = AuditEntry.objects.get()
+    assert client.get("/staff/audit/auditentry/add/").status_code == 403
+    detail = client.post(f"/staff/audit/auditentry/{change.pk}/change/", {})
     assert detail.status_code in {200, 403}
-    assert CatalogueChange.objects.get().object_repr == "Boken"
+    assert AuditEntry.objects.get().object_repr == "Boken"
     client.force_login(librarian_boras)
-    assert "Boken" not in client.get("/staff/catalogue/cataloguechange/").content.decode()
+    assert "Boken" not in client.get("/staff/audit/auditentry/").content.decode()
 
 
 def test_featured_books_follow_the_weekly_tips_shelf_and_skip_test_books():

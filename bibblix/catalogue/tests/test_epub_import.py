@@ -1,8 +1,9 @@
 import pytest
 from django.core.files.storage import default_storage
 
+from bibblix.audit.models import AuditEntry
 from bibblix.catalogue.importing import import_epub
-from bibblix.catalogue.models import Book, CatalogueChange
+from bibblix.catalogue.models import Book
 
 from .epubs import build_epub, opf, write
 
@@ -59,7 +60,7 @@ def test_reimport_matches_on_isbn_even_with_a_new_identifier(tmp_path):
 
 def test_import_is_audited(tmp_path):
     book, _ = import_epub(write(tmp_path, build_epub()))
-    change = CatalogueChange.objects.get()
+    change = AuditEntry.objects.get()
     assert (change.action, change.object_id) == ("imported", str(book.pk))
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from bibblix.catalogue.models import Book, CatalogueChange
+from bibblix.audit.models import AuditEntry
+from bibblix.catalogue.models import Book
 from bibblix.catalogue.onix import OnixError
 from bibblix.catalogue.onix_import import import_onix
 
@@ -165,7 +166,7 @@ def test_broken_records_are_reported_and_good_ones_still_import(book):
 
 def test_onix_changes_are_audited(book):
     import_onix(message(GOOD))
-    change = CatalogueChange.objects.get(action="imported")
+    change = AuditEntry.objects.get(action="imported")
     assert change.changes["title"] == ["Draken", "Draken som åt glass"]
 
 

@@ -15,7 +15,11 @@ FIELDS = [
     "population_year",
     "organisation_number",
     "organisation_number_is_placeholder",
-    "invoice_address",
+    "address_line",
+    "street",
+    "postcode",
+    "city",
+    "country_code",
     "peppol_id",
     "invoice_reference",
 ]
@@ -26,7 +30,10 @@ def register(ale, boras, region):
     Organisation.objects.filter(pk=ale.pk).update(
         organisation_number="212000-1439",
         peppol_id="0007:2120001439",
-        invoice_address="Ale kommun\nFakturaservice\n449 80 Alafors",
+        address_line="Fakturaservice",
+        street="Box 73",
+        postcode="449 80",
+        city="Alafors",
         invoice_reference="BIB-1440",
         county="Västra Götaland",
         population_year=2024,
@@ -60,7 +67,10 @@ def test_export_then_import_into_an_empty_register_gives_the_same_register(regis
     Organisation.objects.filter(kind="municipality").update(
         population=None,
         peppol_id="",
-        invoice_address="",
+        address_line="",
+        street="",
+        postcode="",
+        city="",
         organisation_number="",
         invoice_reference="",
     )

@@ -1,0 +1,98 @@
+"""One audit trail for every app: who, when, what before and after, why; read-only, kept forever,
+scoped to the municipality for its staff, and shown on each object's history page."""
+
+import pytest
+
+from bibblix.audit.models import AuditEntry
+from bibblix.audit.services import history_for, record_change
+from bibblix.catalogue.models import Shelf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_keeps_who_what_before_after_and_why(coordinator, ale):
+    entry = record_change(
+        coordinator,
+        AuditEntry.Action.APPROVED,
+        ale,
+        {"state": ["draft", "approved"]},
+        reason="Styrelsebeslut 12 mars",
+        municipality_id=ale.pk,
+    )
+    entry.refresh_from_db()
+    assert (entry.username, entry.app_label, entry.model) == (
+        "coordinator",
+        "members",
+        "organisation",
+    )
+    assert entry.changes == {"state": ["draft", "approved"]}
+    assert entry.reason == "Styrelsebeslut 12 mars"
+    assert list(history_for(ale)) == [entry]
+
+
+def test_entries_can_be_neither_changed_nor_deleted(coordinator, ale):
+    entry = record_change(coordinator, "changed", ale)
+    entry.reason = "rewritten"
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.update(reason="x")
+    assert AuditEntry.objects.get().reason == ""
+
+
+def test_who_is_kept_after_the_user_account_is_deleted(coordinator, ale):
+    record_change(coordinator, "changed", ale)
+    coordinator.delete()
+    entry = AuditEntry.objects.get()
+    assert entry.user_id is None and entry.username == "coordinator"
+
+
+def test_municipality_staff_see_only_their_municipality_in_the_trail(
+    client, coordinator, librarian_ale, librarian_boras, ale, boras
+):
+    record_change(
+        coordinator, "changed", ale, {"name": ["Ale", "Ale kommun"]}, municipality_id=ale.pk
+    )
+    record_change(coordinator, "changed", boras, {"name": ["Borås", "B"]}, municipality_id=boras.pk)
+    client.force_login(librarian_ale)
+    page = client.get("/staff/audit/auditentry/").content.decode()
+    assert str(ale) in page and str(boras) not in page
+    client.force_login(coordinator)
+    page = client.get("/staff/audit/auditentry/").content.decode()
+    assert str(ale) in page and str(boras) in page
+
+
+def test_an_objects_history_page_shows_its_trail(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        "/staff/catalogue/shelf/add/",
+        {
+            "slug": "sommar",
+            "name": "Sommarläsning",
+            "sort_order": 1,
+            "is_for_children": "on",
+            "entries-TOTAL_FORMS": 0,
+            "entries-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    shelf = Shelf.objects.get(slug="sommar")
+    page = client.get(f"/staff/catalogue/shelf/{shelf.pk}/history/").content.decode()
+    assert 'id="audit-history"' in page and "coordinator" in page and "created" in page
+
+
+def test_connection_steps_are_in_the_audit_trail(coordinator, make_municipality):
+    import datetime
+
+    from bibblix.members import services
+
+    lerum = make_municipality("Lerum", "1441", connected_since=None)
+    services.register_application(lerum, datetime.date(2026, 1, 10), "Ansökan inkom", coordinator)
+    entry = history_for(lerum).get()
+    assert entry.action == "connection: application"
+    assert entry.reason == "Ansökan inkom" and entry.username == "coordinator"
+    assert entry.municipality_id == lerum.pk
