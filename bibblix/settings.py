@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     # Domain apps; dependencies point one way: reader, opds -> lending -> catalogue, patrons ->
     # members (bibblix/tests/test_dependencies.py checks it).
     "bibblix.audit",  # infrastructure: imports no domain app, every app records here
+    "bibblix.usage",  # the anonymous usage log: imports no app, lending and patrons write it
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",

@@ -365,3 +365,10 @@ __all__ = [
     "state_on",
     "withdraw_termination",
 ]
+
+
+def municipalities(ids=None) -> QuerySet[Organisation]:
+    """Organisations of kind municipality (only those with these ids, when given), by name;
+    e.g. for names and populations in statistics."""
+    rows = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    return (rows.filter(pk__in=list(ids)) if ids is not None else rows).order_by("name")

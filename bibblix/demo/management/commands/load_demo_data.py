@@ -8,6 +8,7 @@ from bibblix.demo import members as members_demo
 from bibblix.demo import patrons as patrons_demo
 from bibblix.demo import staff as staff_demo
 from bibblix.demo.staff import DEMO_PASSWORD
+from bibblix.insights import demo as insights_demo
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         patrons_demo.load(out=out)
         billing_demo.load(out=out)
         lending_demo.load(out=out)
+        insights_demo.load(out=out)
         staff = staff_demo.load(out=out)
         out("")
         out(self.style.SUCCESS("Demo logins"))

@@ -1,0 +1,259 @@
+"""Roll the anonymous usage log up into DailyCount rows, incrementally and idempotently.
+
+Modelled on Zulip's analytics counts (CountStat + FillState): every metric is declared once in
+METRICS; `fill()` counts each metric from the day after its FillState up to yesterday, in one
+transaction per metric together with its new FillState, so a crash or a second worker leaves
+either the old or the new figures. Counting a day again recomputes it from the log,
+which is never changed or deleted, so a rerun gives the same figures; the retention job deletes
+accounts and loans, never log rows, so it changes no figure either.
+
+Late events: a loan that ended at 23:50 may be closed by `expire_loans` after midnight, and its
+event carries the day it ended. `fill()` therefore counts the last REFILL_DAYS filled days again.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bibblix.usage.models import UsageEvent
+
+from .models import NATIONAL, DailyCount, FillState
+
+Kind = UsageEvent.Kind
+REFILL_DAYS = 2
+# Rows split by these dimensions are kept per month (day = the month's first day): a daily row per
+# book and municipality would be mostly ones, many and slow to sum, and suppressed anyway.
+MONTHLY_DIMENSIONS = {"book", "theme", "language", "age_band"}
+# Things a child does herself: they make her an active reader of the day and month.
+ACTIVE_KINDS = (
+    Kind.BORROWED,
+    Kind.RETURNED,
+    Kind.HOLD_PLACED,
+    Kind.READ,
+    Kind.FINISHED,
+    Kind.LOGIN,
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    kinds: tuple[str, ...]
+    # "count" events, "readers" (distinct reader keys), "pages", "minutes" (sum of seconds / 60)
+    measure: str = "count"
+    dimensions: tuple[str, ...] = ("",)
+    monthly: bool = False  # also the plain ("") rows are per month (distinct readers of a month)
+
+
+LOAN_KINDS = (Kind.BORROWED, Kind.HOLD_FULFILLED)
+METRICS = {
+    m.name: m
+    for m in (
+        Metric(
+            "loans", LOAN_KINDS, dimensions=("", "library", "book", "theme", "language", "age_band")
+        ),
+        Metric("active_readers", ACTIVE_KINDS, "readers", ("", "library")),
+        Metric("active_readers_month", ACTIVE_KINDS, "readers", monthly=True),
+        Metric("reading_minutes", (Kind.READ,), "minutes"),
+        Metric("pages", (Kind.READ,), "pages"),
+        Metric("books_finished", (Kind.FINISHED,), dimensions=("", "book")),
+        Metric("new_readers", (Kind.NEW_READER,), dimensions=("", "library")),
+        Metric("holds_placed", (Kind.HOLD_PLACED,)),
+        Metric("logins", (Kind.LOGIN,), dimensions=("", "library")),
+        Metric("login_failures", (Kind.LOGIN_FAILED,), dimensions=("", "library")),
+        Metric("login_timeouts", (Kind.LOGIN_TIMEOUT,), dimensions=("", "library")),
+    )
+}
+
+_KEY_COLUMN = {
+    "library": "e.library_id",
+    "book": "e.book_id",
+    "language": "e.language",
+    "age_band": "e.age_band",
+    "theme": "bt.theme_id",
+}
+_KEY_PRESENT = {
+    "library": "e.library_id IS NOT NULL",
+    "book": "e.book_id IS NOT NULL",
+    "language": "e.language <> ''",
+    "age_band": "e.age_band <> ''",
+    "theme": "1 = 1",
+}
+_MEASURE = {
+    "count": "COUNT(*)",
+    "readers": "COUNT(DISTINCT e.reader_key)",
+    "pages": "SUM(e.pages)",
+    "minutes": "(SUM(e.seconds) + 30) / 60",
+}
+
+
+def yesterday() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def is_monthly(metric: Metric, dimension: str) -> bool:
+    return metric.monthly or dimension in MONTHLY_DIMENSIONS
+
+
+# --- counting ------------------------------------------------------------------------------------
+
+
+def _columns() -> str:
+    q = connection.ops.quote_name
+    return ", ".join(
+        q(c) for c in ("metric", "dimension", "municipality_id", "day", "key", "value")
+    )
+
+
+def _period(monthly: bool) -> str:
+    """SQL for the day a row is counted on: the event's day, or its month's first day."""
+    if not monthly:
+        return "e.day"
+    if connection.vendor == "postgresql":
+        return "CAST(DATE_TRUNC('month', e.day) AS DATE)"
+    return "DATE(e.day, 'start of month')"
+
+
+def _from_events_sql(metric: Metric, dimension: str, *, national: bool, monthly: bool, themes):
+    """INSERT … SELECT of one metric and dimension counted from the log over a range of days
+    (params: metric name, dimension, first day, last day), grouped by day or month."""
+    q = connection.ops.quote_name
+    table = q(DailyCount._meta.db_table)
+    events = q(UsageEvent._meta.db_table)
+    municipality = str(NATIONAL) if national else "e.municipality_id"
+    period = _period(monthly)
+    key = f"CAST({_KEY_COLUMN[dimension]} AS VARCHAR(32))" if dimension else "''"
+    group = [period] if national else ["e.municipality_id", period]
+    if dimension:
+        group.append(_KEY_COLUMN[dimension])
+    kinds = ", ".join(f"'{kind}'" for kind in metric.kinds)  # our own constants, not input
+    where = [f"e.kind IN ({kinds})", "e.day >= %s", "e.day <= %s"]
+    if dimension:
+        where.append(_KEY_PRESENT[dimension])
+    if metric.measure == "readers":
+        where.append("e.reader_key IS NOT NULL")
+    prefix = join = ""
+    if dimension == "theme":
+        prefix = f"WITH bt (book_id, theme_id) AS (VALUES {themes}) "
+        join = " JOIN bt ON bt.book_id = e.book_id"
+    select = (
+        f"SELECT %s AS {q('metric')}, %s AS {q('dimension')}, {municipality} AS"  # noqa: S608
+        f" {q('municipality_id')}, {period} AS {q('day')}, {key} AS {q('key')},"
+        f" {_MEASURE[metric.measure]} AS {q('value')}"
+        f" FROM {events} e{join} WHERE {' AND '.join(where)} GROUP BY {', '.join(group)}"
+    )
+    # Only figures above zero are stored.
+    return (
+        f"{prefix}INSERT INTO {table} ({_columns()})"  # noqa: S608 (names from our models)
+        f" SELECT * FROM ({select}) counted WHERE {q('value')} > 0"
+    )
+
+
+def _national_from_rows_sql() -> str:
+    """INSERT … SELECT of the national rows as the sum of the municipalities' rows (params:
+    metric name, dimension, first day, last day): cheaper than counting the log again, and for
+    sums it is the same figure. Distinct readers are not sums: they are counted from the log."""
+    q = connection.ops.quote_name
+    table = q(DailyCount._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({_columns()})"  # noqa: S608 (names from our models)
+        f" SELECT {q('metric')}, {q('dimension')}, {NATIONAL}, {q('day')}, {q('key')},"
+        f" SUM({q('value')}) FROM {table} WHERE {q('metric')} = %s AND {q('dimension')} = %s"
+        f" AND {q('day')} >= %s AND {q('day')} <= %s AND {q('municipality_id')} <> {NATIONAL}"
+        f" GROUP BY {q('metric')}, {q('dimension')}, {q('day')}, {q('key')}"
+    )
+
+
+def _theme_values() -> str:
+    from bibblix.catalogue import services as catalogue
+
+    pairs = catalogue.book_theme_pairs()
+    return ", ".join(f"({int(book)}, {int(theme)})" for book, theme in pairs)
+
+
+def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.date, themes: str):
+    """Replace the rows of one metric and dimension for days first..last; monthly rows for
+    every month from `first`'s, each counted from its first day up to `last` at most."""
+    monthly = is_monthly(metric, dimension)
+    if monthly:
+        first = month_start(first)
+    DailyCount.objects.filter(
+        metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
+    ).delete()
+    if dimension == "theme" and not themes:
+        return
+    params = [metric.name, dimension, first, last]
+    with connection.cursor() as cursor:
+        sql = _from_events_sql(metric, dimension, national=False, monthly=monthly, themes=themes)
+        cursor.execute(sql, params)
+        if metric.measure == "readers":
+            sql = _from_events_sql(metric, dimension, national=True, monthly=monthly, themes=themes)
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(_national_from_rows_sql(), params)
+
+
+def count_range(
+    name: str, first: datetime.date, last: datetime.date, *, advance: bool = False
+) -> None:
+    """Recompute metric `name` for days first..last from the log in one transaction; with
+    `advance` (the incremental fill) its FillState moves to `last` in the same transaction."""
+    metric = METRICS[name]
+    themes = _theme_values() if "theme" in metric.dimensions else ""
+    with transaction.atomic():
+        state = FillState.objects.select_for_update().filter(metric=name).first()
+        filled = state.filled_through if state else None
+        # The month of `last` is counted up to the furthest day already filled, not just to
+        # `last`: counting one past day again must not shorten its month's figures.
+        month_last = min(month_end(last), max(last, filled)) if filled else last
+        for dimension in metric.dimensions:
+            _count(
+                metric,
+                dimension,
+                first,
+                month_last if is_monthly(metric, dimension) else last,
+                themes,
+            )
+        if advance and state is None:
+            FillState.objects.create(metric=name, filled_through=last)
+        elif advance and last > filled:
+            state.filled_through = last
+            state.save(update_fields=["filled_through", "updated_at"])
+
+
+def first_event_day() -> datetime.date | None:
+    return UsageEvent.objects.order_by("day").values_list("day", flat=True).first()
+
+
+def fill(until: datetime.date | None = None) -> dict[str, datetime.date]:
+    """Count every metric from where it was filled (less REFILL_DAYS, for late events) up to
+    `until` (default yesterday). Idempotent; returns each metric's new fill state."""
+    until = until or yesterday()
+    first_event = None
+    for name in METRICS:
+        state = FillState.objects.filter(metric=name).first()
+        if state is not None:
+            start = state.filled_through - datetime.timedelta(days=REFILL_DAYS - 1)
+        else:
+            first_event = first_event or first_event_day()
+            start = first_event
+        if start is not None and start <= until:
+            count_range(name, start, until, advance=True)
+    return dict(FillState.objects.values_list("metric", "filled_through"))
+
+
+def roll_up(day: datetime.date) -> None:
+    """Recompute one day of every metric from the log (safe to run again)."""
+    for name in METRICS:
+        count_range(name, day, day)
