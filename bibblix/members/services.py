@@ -182,6 +182,29 @@ def connection_periods(
     return [(start, end) for start, end in periods]
 
 
+def connection_events_between(
+    start: datetime.date, end: datetime.date
+) -> QuerySet[ConnectionEvent]:
+    """Steps (not cancelled) effective from `start` to `end` inclusive, in date order: what
+    happened in the register in a period (for reports)."""
+    return (
+        ConnectionEvent.objects.filter(
+            effective_date__gte=start, effective_date__lte=end, cancelled_at__isnull=True
+        )
+        .select_related("organisation")
+        .order_by("effective_date", "organisation__name", "pk")
+    )
+
+
+def organisations(ids=None, kind: str | None = None) -> QuerySet[Organisation]:
+    """Organisations of the register (all, those with the given ids, or of one kind), for
+    read-only reports; staff pages scope them with scope_for_staff."""
+    found = Organisation.objects.all()
+    if ids is not None:
+        found = found.filter(pk__in=list(ids))
+    return found.filter(kind=kind) if kind else found
+
+
 def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
     """Active contacts of `organisation`, optionally of one Contact.Role."""
     contacts = organisation.contacts.filter(is_active=True)
@@ -309,6 +332,7 @@ __all__ = [
     "contacts_of",
     "coordinators",
     "connected_on",
+    "connection_events_between",
     "describe_route",
     "end_connection",
     "get_library",
@@ -320,6 +344,7 @@ __all__ = [
     "is_limited_staff",
     "legal_actions",
     "membership_on",
+    "organisations",
     "reconnect",
     "record_event",
     "record_membership",

@@ -1,0 +1,45 @@
+"""The staff home says what needs attention, per role, and keeps the list of tables."""
+
+import time_machine
+
+from bibblix.insights.quarters import YearQuarter
+from bibblix.insights.report import start_draft
+from bibblix.insights.staff_home import panels_for
+
+from .report_builders import register
+
+
+def _panels(user):
+    return {panel.key: panel for panel in panels_for(user)}
+
+
+@time_machine.travel("2026-10-05 10:00 +0200", tick=False)
+def test_the_association_sees_what_is_ahead_flags_and_the_reports_state(db, coordinator):
+    register()
+    panels = _panels(coordinator)
+    assert list(panels) == ["ahead", "runs", "overdue", "review", "report"]
+    ahead = [text for text, _url in panels["ahead"].lines]
+    assert ahead == ["2026-11-01 Kungälv: ansluten", "2027-01-01 Lerum: avslutad"]
+    assert panels["report"].lines[0][0] == "2026Q4: inte påbörjad"
+    start_draft(YearQuarter(2026, 4), coordinator)
+    assert "version 1" in _panels(coordinator)["report"].lines[0][0]
+    assert any("Borås" in text for text, _url in panels["review"].lines)
+
+
+def test_economy_sees_runs_payments_and_unmatched(db, economist):
+    assert list(_panels(economist)) == ["runs", "payments", "unmatched", "overdue"]
+
+
+def test_a_municipality_sees_only_its_own_panels(db, municipality_admin_ale, boras):
+    panels = _panels(municipality_admin_ale)
+    assert list(panels) == ["figures", "invoices", "contacts"]
+    everything = " ".join(text for panel in panels.values() for text, _url in panel.lines)
+    assert "Borås" not in everything
+
+
+def test_the_staff_home_page_shows_panels_and_the_tables(client, coordinator):
+    register()
+    client.force_login(coordinator)
+    page = client.get("/staff/").content.decode()
+    assert 'data-panel="review"' in page and 'data-panel="report"' in page
+    assert "/staff/members/organisation/" in page  # the app list is still there
