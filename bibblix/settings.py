@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     # Domain apps; dependencies point one way: reader -> lending -> catalogue, patrons -> members.
     "bibblix.audit",  # infrastructure: imports no domain app, every app records here
+    "bibblix.usage",  # the anonymous usage log: imports no app, lending and patrons write it
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",

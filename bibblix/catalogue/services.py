@@ -191,3 +191,24 @@ def restore_book(book: Book, user=None) -> bool:
     book.save(update_fields=["is_withdrawn", "updated_at"])
     record_change(user, "restored", book, {"is_withdrawn": [True, False]})
     return True
+
+
+# --- for statistics (insights reads the catalogue only through these) ---------------------------
+
+
+def book_theme_pairs() -> list[tuple[int, int]]:
+    """(book id, theme id) for every theme of every book."""
+    return list(Book.themes.through.objects.values_list("book_id", "theme_id"))
+
+
+def book_titles(book_ids) -> dict[int, str]:
+    """Titles of the books with these ids (a deleted book is simply missing)."""
+    return dict(Book.objects.filter(pk__in=list(book_ids)).values_list("pk", "title"))
+
+
+def theme_names(theme_ids, language: str = "sv") -> dict[int, str]:
+    """Names, with their symbols, of the themes with these ids in `language`."""
+    return {
+        theme.pk: f"{theme.symbol} {theme.name_for(language)}".strip()
+        for theme in Theme.objects.filter(pk__in=list(theme_ids))
+    }

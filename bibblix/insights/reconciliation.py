@@ -124,10 +124,7 @@ def reconcile(year: int, *, municipality_id: int | None = None) -> Reconciliatio
 def _add_connected_members(year, rows, row_for, municipality_id) -> None:
     """Every municipality connected some day of the year gets a row, so one that was never
     invoiced shows up; its invoicer is the one of its first connected day in the year."""
-    kind = members.Organisation.Kind.MUNICIPALITY
-    found = members.organisations(kind=kind)
-    if municipality_id is not None:
-        found = found.filter(pk=municipality_id)
+    found = members.municipalities([municipality_id] if municipality_id is not None else None)
     billed_buyers = {buyer_id for _issuer, buyer_id in rows}
     for organisation in found:
         periods = members.connection_periods(organisation)

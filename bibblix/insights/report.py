@@ -23,15 +23,6 @@ from .reconciliation import reconcile
 
 MANAGED_OBJECT = "Bibblix/Sambruk"
 TEXT_FIELDS = ("background", "events_note", "economy_note", "personnel")
-USAGE_METRICS = (
-    "loans",
-    "active_readers",
-    "new_readers",
-    "reading_minutes",
-    "pages",
-    "books_finished",
-    "loans_per_1000",
-)
 CHART_METRIC = "loans"
 
 
@@ -128,20 +119,31 @@ def _usage(quarter: YearQuarter) -> dict:
     """Usage figures for the quarter and the monthly trend of the last twelve months."""
     from . import services
 
-    figures = getattr(services, "usage_figures", None)
-    trend = getattr(services, "monthly_trend", None)
-    if figures is None or trend is None:
-        return {"available": False, "figures": [], "trend": []}
-    values = figures(quarter.first_day, quarter.last_day, for_association=True)
-    months = trend(
+    values = services.usage_figures(quarter.first_day, quarter.last_day, for_association=True)
+    months = services.monthly_trend(
         CHART_METRIC, _months_before(quarter, 11), quarter.last_day, for_association=True
     )
     return {
         "available": True,
-        "figures": [[name, values.get(name)] for name in USAGE_METRICS if name in values],
+        "figures": usage_rows(values),
+        "top_books": [[name, value] for _key, name, value in values["top_books"][:5]],
         "chart_metric": CHART_METRIC,
         "trend": [[month.isoformat()[:7], value] for month, value in months],
     }
+
+
+def usage_rows(values: dict) -> list[list]:
+    """[metric, value] pairs of a usage_figures result, in the order the report shows them."""
+    totals = values["totals"]
+    return [
+        ["loans", totals["loans"]],
+        ["active_readers", values["active_readers_per_month"]],
+        ["new_readers", totals["new_readers"]],
+        ["reading_minutes", totals["reading_minutes"]],
+        ["pages", totals["pages"]],
+        ["books_finished", totals["books_finished"]],
+        ["loans_per_1000", values["loans_per_1000"]],
+    ]
 
 
 def _months_before(quarter: YearQuarter, months: int) -> datetime.date:

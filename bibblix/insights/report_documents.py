@@ -163,6 +163,9 @@ def report_docx(content: dict, *, draft: bool = False) -> bytes:
     usage = s["usage"]
     if usage["available"]:
         _docx_table(document, [words["figure"], words["value"]], usage["rows"])
+        if usage["top_books"]:
+            document.add_paragraph(usage["top_books_title"])
+            _docx_table(document, [words["book"], words["loans"]], usage["top_books"])
         document.add_paragraph(usage["chart_title"])
         document.add_picture(io.BytesIO(chart_png(usage["trend"])), width=Cm(16))
     else:
@@ -190,6 +193,8 @@ def labels() -> dict:
         "usage": _("Usage"),
         "figure": _("Figure"),
         "value": _("Value"),
+        "book": _("Book"),
+        "loans": _("Loans"),
     }
 
 

@@ -17,7 +17,7 @@ EVENT_LABELS = {
 }
 USAGE_LABELS = {
     "loans": lambda: _("Loans"),
-    "active_readers": lambda: _("Active readers"),
+    "active_readers": lambda: _("Active readers per month (average)"),
     "new_readers": lambda: _("New readers"),
     "reading_minutes": lambda: _("Reading minutes"),
     "pages": lambda: _("Pages read"),
@@ -153,6 +153,8 @@ def _usage(usage: dict) -> dict:
             (str(USAGE_LABELS[name]()) if name in USAGE_LABELS else name, _number(value))
             for name, value in usage["figures"]
         ],
+        "top_books_title": _("Most borrowed books"),
+        "top_books": [(name, _number(value)) for name, value in usage.get("top_books", [])],
         "chart_title": _("Loans per month, last twelve months"),
         "trend": usage["trend"],
     }

@@ -39,12 +39,10 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def _activity(since: datetime.date) -> dict | None:
-    # library_activity comes with the statistics (event log); None until it exists.
+def _activity(since: datetime.date) -> dict:
     from . import services
 
-    function = getattr(services, "library_activity", None)
-    return function(since) if function else None
+    return services.library_activity(since)
 
 
 def review(day: datetime.date | None = None, *, municipality_id: int | None = None):
@@ -54,18 +52,21 @@ def review(day: datetime.date | None = None, *, municipality_id: int | None = No
     if municipality_id is not None:
         connected = connected.filter(pk=municipality_id)
     quiet = _activity(day - datetime.timedelta(days=NO_LOGIN_DAYS))
+    # The log has no login of any library ever (its last_login covers all time): statistics
+    # are not collected yet, and "no logins for 90 days" on every library would say nothing.
+    has_login_data = bool(quiet)
     recent = _activity(day - datetime.timedelta(days=FAILING_WINDOW_DAYS))
     has_billing = billing_data.has_invoices()
     rows = []
     for municipality in connected:
         row = ReviewRow(municipality, list(municipality.libraries.filter(is_active=True)))
         row.flags += _register_flags(municipality)
-        if quiet is not None:
-            row.flags += _library_flags(row.libraries, quiet, recent or {})
+        if has_login_data:
+            row.flags += _library_flags(row.libraries, quiet, recent)
         if has_billing:
             row.flags += _invoice_flags(municipality)
         rows.append(row)
-    return rows, quiet is not None, has_billing
+    return rows, has_login_data, has_billing
 
 
 def _register_flags(municipality) -> list[Flag]:

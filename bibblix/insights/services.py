@@ -1,21 +1,200 @@
-"""Statistics roll-ups. Insights reads other apps only through their services."""
+"""Public functions of insights: usage figures for dashboards and the status report.
+
+Figures come from the roll-ups of the anonymous usage log (`rollup`); everything a caller shows
+outside the association is suppressed here (`suppression`), never in a template. Insights
+reads other apps only through their services; nothing imports insights.
+"""
 
 import datetime
 
-from django.db import transaction
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
 
-from bibblix.lending import services as lending
+from . import figures
+from .models import NATIONAL
+from .rollup import fill, roll_up  # noqa: F401  (re-exported: the roll-up job's verbs)
+from .suppression import suppress_cells, suppress_value
 
-from .models import DailyUsage
+# Figures summed over a period, in the order dashboards and the report show them.
+TOTAL_METRICS = ("loans", "reading_minutes", "pages", "books_finished", "new_readers")
+TREND_METRICS = ("loans", "active_readers_month", "reading_minutes", "books_finished")
+METRIC_LABELS = {
+    "loans": _("Loans"),
+    "active_readers_month": _("Active readers per month"),
+    "active_readers": _("Active readers per day"),
+    "reading_minutes": _("Reading minutes"),
+    "pages": _("Pages read"),
+    "books_finished": _("Books finished"),
+    "new_readers": _("New readers"),
+    "holds_placed": _("Holds placed"),
+    "logins": _("Logins"),
+    "login_failures": _("Refused logins"),
+    "login_timeouts": _("Library system did not answer"),
+}
+TOP_BOOKS = 10
 
 
-@transaction.atomic
-def roll_up(day: datetime.date) -> int:
-    """Recompute the roll-up rows of `day` (safe to run again); returns the number of rows."""
-    counts = lending.loans_started_per_municipality(day)
-    DailyUsage.objects.filter(day=day).exclude(municipality_id__in=counts).delete()
-    for municipality_id, loans in counts.items():
-        DailyUsage.objects.update_or_create(
-            day=day, municipality_id=municipality_id, defaults={"loans_started": loans}
+def _scope(municipality_id: int | None) -> int:
+    return NATIONAL if municipality_id is None else municipality_id
+
+
+def _per_1000(count: int | None, population: int | None) -> float | None:
+    if count is None or not population:
+        return None
+    return round(count * 1000 / population, 1)
+
+
+def monthly_trend(
+    metric: str,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    municipality_id: int | None = None,
+    for_association: bool,
+) -> list[tuple[datetime.date, int | None]]:
+    """The metric per month (first day, value) over start..end; outside the association small
+    months are hidden with their complements, as the months add up to a total shown beside."""
+    months = figures.by_month(metric, start, end, _scope(municipality_id))
+    shown = suppress_cells(months, for_association=for_association)
+    return sorted(shown.items())
+
+
+def _population(municipality_ids) -> int:
+    from bibblix.members import services as members
+
+    rows = members.municipalities(municipality_ids).values_list("population", flat=True)
+    return sum(population or 0 for population in rows)
+
+
+def _named(cells: dict[str, int | None], names: dict) -> list[tuple]:
+    """(key, name, value) largest first, hidden values last."""
+    rows = [(key, names.get(key, key), value) for key, value in cells.items()]
+    return sorted(rows, key=lambda row: (row[2] is None, -(row[2] or 0), str(row[1])))
+
+
+def _split(metric, dimension, start, end, scope, for_association) -> dict[str, int | None]:
+    cells = figures.by_key(metric, dimension, start, end, scope)
+    return suppress_cells(cells, for_association=for_association)
+
+
+def _language_name(code: str) -> str:
+    info = LANG_INFO.get(code)
+    return info["name_local"].capitalize() if info else code
+
+
+def _tables(start, end, scope: int, for_association: bool) -> dict:
+    from bibblix.catalogue import services as catalogue
+
+    books = _split("loans", "book", start, end, scope, for_association)
+    titles = catalogue.book_titles(int(key) for key in books)
+    top = _named(books, {str(k): v for k, v in titles.items()})[:TOP_BOOKS]
+    themes = _split("loans", "theme", start, end, scope, for_association)
+    theme_names = catalogue.theme_names(int(key) for key in themes)
+    languages = _split("loans", "language", start, end, scope, for_association)
+    return {
+        "top_books": top,
+        "themes": _named(themes, {str(k): v for k, v in theme_names.items()}),
+        "languages": _named(languages, {code: _language_name(code) for code in languages}),
+        "age_bands": sorted(
+            _split("loans", "age_band", start, end, scope, for_association).items()
+        ),
+    }
+
+
+def _summary(start, end, scope: int, population: int, for_association: bool) -> dict:
+    totals = {
+        metric: suppress_value(
+            figures.total(metric, start, end, scope), for_association=for_association
         )
-    return len(counts)
+        for metric in TOTAL_METRICS
+    }
+    readers = figures.by_month("active_readers_month", start, end, scope)
+    readers_total = sum(readers.values())
+    readers_shown = suppress_cells(readers, for_association=for_association)
+    # The average times the months is the total: hidden when a month is, like the total.
+    hidden_month = any(value is None for value in readers_shown.values())
+    average = None if hidden_month else round(readers_total / max(1, len(readers)))
+    return {
+        "totals": totals,
+        "active_readers_per_month": suppress_value(average, for_association=for_association),
+        "population": population or None,
+        "loans_per_1000": _per_1000(totals["loans"], population),
+        "active_readers_per_1000": _per_1000(
+            suppress_value(average, for_association=for_association), population
+        ),
+        "books_finished_per_1000": _per_1000(totals["books_finished"], population),
+    }
+
+
+def usage_figures(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    municipality_id: int | None = None,
+    for_association: bool,
+) -> dict:
+    """Usage over start..end for one municipality (or the whole country): totals, per-capita
+    rates, monthly trends, top books, languages, themes and age bands; with a municipality also
+    the national figures to compare with. Suppressed unless `for_association`."""
+    scope = _scope(municipality_id)
+    active = figures.by_municipality("loans", start, end).keys()
+    ids = [municipality_id] if municipality_id is not None else list(active)
+    result = {
+        "start": start,
+        "end": end,
+        "municipality_id": municipality_id,
+        "for_association": for_association,
+        "months": figures.months_between(start, end),
+        **_summary(start, end, scope, _population(ids), for_association),
+        "trend": {
+            metric: monthly_trend(
+                metric, start, end, municipality_id=municipality_id, for_association=for_association
+            )
+            for metric in TREND_METRICS
+        },
+        **_tables(start, end, scope, for_association),
+    }
+    if municipality_id is not None:
+        result["national"] = _summary(start, end, NATIONAL, _population(active), for_association)
+    return result
+
+
+def municipality_comparison(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Loans and loans per 1,000 inhabitants per municipality (the association only: it lists
+    every municipality's exact figures)."""
+    from bibblix.members import services as members
+
+    loans = figures.by_municipality("loans", start, end)
+    finished = figures.by_municipality("books_finished", start, end)
+    rows = []
+    for organisation in members.municipalities(loans.keys()):
+        count = loans.get(organisation.pk, 0)
+        rows.append(
+            {
+                "municipality_id": organisation.pk,
+                "name": organisation.name,
+                "population": organisation.population,
+                "loans": count,
+                "loans_per_1000": _per_1000(count, organisation.population),
+                "books_finished": finished.get(organisation.pk, 0),
+            }
+        )
+    return sorted(rows, key=lambda row: -(row["loans_per_1000"] or 0))
+
+
+def library_activity(since: datetime.date) -> dict[int, dict]:
+    """Per library id: logins, refused logins and library-system timeouts from `since` on, and
+    the last day anyone logged in (for the association's review of libraries; not suppressed)."""
+    logins = figures.library_rows("logins", since)
+    failures = figures.library_rows("login_failures", since)
+    timeouts = figures.library_rows("login_timeouts", since)
+    last = figures.last_login_days()
+    return {
+        library_id: {
+            "logins": logins.get(library_id, 0),
+            "login_failures": failures.get(library_id, 0),
+            "timeouts": timeouts.get(library_id, 0),
+            "last_login": last.get(library_id),
+        }
+        for library_id in sorted(set(logins) | set(failures) | set(timeouts) | set(last))
+    }

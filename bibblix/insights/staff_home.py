@@ -194,28 +194,17 @@ def _unmatched() -> Panel:
 
 def _own_figures(municipality, today) -> Panel:
     from . import services
+    from .report_sections import USAGE_LABELS
 
-    figures = getattr(services, "usage_figures", None)
-    if figures is None:
-        return Panel(
-            "figures", _("Your figures"), [], _("Nothing yet: statistics are not collected.")
-        )
     quarter = quarter_of(today)
-    values = figures(
+    values = services.usage_figures(
         quarter.first_day, today, municipality_id=municipality.pk, for_association=False
     )
     lines = [
-        (f"{label}: {'< 5' if values.get(name) is None else values.get(name)}", "")
-        for name, label in ((n, USAGE_LABEL(n)) for n in reports.USAGE_METRICS)
-        if name in values
+        (f"{USAGE_LABELS[name]()}: {'< 5' if value is None else value}", "")
+        for name, value in reports.usage_rows(values)
     ]
     return Panel("figures", _("Your figures this quarter"), lines, _("No figures yet."))
-
-
-def USAGE_LABEL(name: str) -> str:  # noqa: N802
-    from .report_sections import USAGE_LABELS
-
-    return str(USAGE_LABELS[name]()) if name in USAGE_LABELS else name
 
 
 def _own_invoices(municipality) -> Panel:

@@ -226,36 +226,3 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return str(self.book)
-
-
-class ReadingEvent(models.Model):
-    """An anonymous event for statistics: which book, which municipality, what, which day.
-    No patron, no time of day: these rows outlive the child's account."""
-
-    class Kind(models.TextChoices):
-        BORROWED = "borrowed", _("Borrowed")
-        RETURNED = "returned", _("Returned early")
-        EXPIRED = "expired", _("Loan period ended")
-        HOLD_PLACED = "hold_placed", _("Hold placed")
-        HOLD_FULFILLED = "hold_fulfilled", _("Borrowed from the queue")
-        FINISHED = "finished", _("Finished reading")
-
-    book = models.ForeignKey(
-        "catalogue.Book", on_delete=models.CASCADE, related_name="+", verbose_name=_("book")
-    )
-    municipality = models.ForeignKey(
-        "members.Organisation",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    day = models.DateField(_("day"), db_index=True)
-
-    class Meta:
-        ordering = ["-day", "-pk"]
-        verbose_name = _("reading event")
-        verbose_name_plural = _("reading events")
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.kind}"

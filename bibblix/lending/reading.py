@@ -9,10 +9,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import FINISHED_AT, Bookmark, Favourite, ReadingEvent, ReadingProgress
+from bibblix.usage import services as usage
+from bibblix.usage.models import UsageEvent
+
+from .models import FINISHED_AT, Bookmark, Favourite, ReadingProgress
 
 # The stamp of a progress row that has no position yet: older than any real write.
 NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+# Reading time is the time between two saved positions, at most this much: a book left open
+# on the table is not read for hours.
+MAX_READ_SECONDS = 10 * 60
 
 
 def get_progress(patron, book_id: int) -> ReadingProgress | None:
@@ -36,15 +42,46 @@ def _locked_progress(patron, book_id: int, now: datetime.datetime) -> ReadingPro
         return rows.get()
 
 
+def _book_for_statistics(book_id: int):
+    from bibblix.catalogue.models import Book
+
+    return Book.objects.only("id", "language", "age_min", "page_count").get(pk=book_id)
+
+
+def _record(kind: str, patron, book, now: datetime.datetime, **amounts) -> None:
+    """Append an anonymous usage event (bibblix.usage: no patron id, a monthly reader key)."""
+    usage.record(
+        kind,
+        when=now,
+        municipality_id=patron.municipality_id,
+        library_id=patron.library_id,
+        book=book,
+        reader_id=patron.pk,
+        **amounts,
+    )
+
+
+def _record_reading(patron, row: ReadingProgress, before: tuple, now: datetime.datetime) -> None:
+    """Pages and time read since the previous saved position. Pages are whole pages passed
+    (floor of the new position minus floor of the old), so small steps add up exactly."""
+    old_share, old_stamp = before
+    if row.percentage <= old_share:
+        return
+    book = _book_for_statistics(row.book_id)
+    pages = 0
+    if book.page_count:
+        pages = int(row.percentage * book.page_count) - int(old_share * book.page_count)
+    seconds = 0
+    if old_stamp != NEVER:
+        seconds = int(min(MAX_READ_SECONDS, max(0, (row.updated_at - old_stamp).total_seconds())))
+    if pages or seconds:
+        _record(UsageEvent.Kind.READ, patron, book, now, pages=pages, seconds=seconds)
+
+
 def _mark_finished(row: ReadingProgress, patron, now: datetime.datetime) -> None:
     if row.finished_at is None:
         row.finished_at = now
-        ReadingEvent.objects.create(
-            kind=ReadingEvent.Kind.FINISHED,
-            book_id=row.book_id,
-            municipality_id=patron.municipality_id,
-            day=timezone.localdate(now),
-        )
+        _record(UsageEvent.Kind.FINISHED, patron, _book_for_statistics(row.book_id), now)
 
 
 def record_progress(
@@ -66,9 +103,11 @@ def record_progress(
         row = _locked_progress(patron, book_id, now)
         if stamp < row.updated_at:
             return row, False
+        before = (row.percentage, row.updated_at)
         row.locator = locator
         row.percentage = min(1.0, max(0.0, percentage))
         row.updated_at = stamp
+        _record_reading(patron, row, before, now)
         if row.percentage >= FINISHED_AT:
             _mark_finished(row, patron, now)
         row.save()

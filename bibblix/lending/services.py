@@ -16,8 +16,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bibblix.lib.rows import get_row
+from bibblix.usage import services as usage
+from bibblix.usage.models import UsageEvent
 
-from .models import Hold, Loan, ReadingEvent
+from .models import Hold, Loan
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
     add_bookmark,
     bookmarks,
@@ -60,18 +62,6 @@ def active_loan_for(patron, book_id: int) -> Loan | None:
     return active_loans(patron).filter(book_id=book_id).first()
 
 
-def loans_started_per_municipality(day: datetime.date) -> dict[int, int]:
-    """How many loans started on `day`, per municipality id (anonymous counts for statistics)."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
-    rows = (
-        Loan.objects.filter(borrowed_at__gte=start, borrowed_at__lt=end)
-        .values("patron__municipality_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["patron__municipality_id"]: row["n"] for row in rows}
-
-
 def days_left(loan: Loan, now: datetime.datetime | None = None) -> int:
     """Whole days until the loan ends, rounded up (a loan due in 3 hours has 1 day left)."""
     seconds = (loan.due_at - (now or timezone.now())).total_seconds()
@@ -106,44 +96,59 @@ def _lock_patron(patron) -> None:
         cursor.fetchall()
 
 
-def _record(kind: str, book_id: int, municipality_id: int, now: datetime.datetime) -> None:
-    ReadingEvent.objects.create(
-        kind=kind, book_id=book_id, municipality_id=municipality_id, day=timezone.localdate(now)
+# Kinds of event that show a child using Bibblix; only they carry the monthly reader key.
+_ACTIVE = frozenset(
+    {UsageEvent.Kind.BORROWED, UsageEvent.Kind.RETURNED, UsageEvent.Kind.HOLD_PLACED}
+)
+
+
+def _record(kind: str, book, patron_id: int | None, municipality_id: int, library_id, now) -> None:
+    """Append the anonymous usage event of a lending step (no patron id, see bibblix.usage)."""
+    usage.record(
+        kind,
+        when=now,
+        municipality_id=municipality_id,
+        library_id=library_id,
+        book=book,
+        reader_id=patron_id if kind in _ACTIVE else None,
     )
 
 
-def _close_expired(patron, book_id: int, now: datetime.datetime) -> None:
+def _record_for(kind: str, book, patron, now) -> None:
+    _record(kind, book, patron.pk, patron.municipality_id, patron.library_id, now)
+
+
+def _close_expired(patron, book, now: datetime.datetime) -> None:
     """Close an open loan of this book whose period has ended (it stays returned at due_at),
     so the unique index lets the child borrow the book again."""
     for loan in Loan.objects.filter(
-        patron=patron, book_id=book_id, returned_at__isnull=True, due_at__lte=now
+        patron=patron, book_id=book.pk, returned_at__isnull=True, due_at__lte=now
     ):
         Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(returned_at=loan.due_at)
-        _record(ReadingEvent.Kind.EXPIRED, book_id, patron.municipality_id, loan.due_at)
+        _record_for(UsageEvent.Kind.EXPIRED, book, patron, loan.due_at)
 
 
 def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) -> Loan:
-    """The loan and its reading event. On PostgreSQL in one statement (two inserts in a WITH),
+    """The loan and its usage event. On PostgreSQL in one statement (two inserts in a WITH),
     which spares every borrow a round trip and the ORM's insert compiler; elsewhere two ORM
     inserts. Both end in the same rows and the same IntegrityError on a duplicate open loan."""
     due = now + datetime.timedelta(days=rules.loan_days)
     if connection.vendor != "postgresql":
         loan = Loan.objects.create(patron=patron, book=book, borrowed_at=now, due_at=due)
-        _record(kind, book.pk, patron.municipality_id, now)
+        _record_for(kind, book, patron, now)
         return loan
+    event = usage.event_row(
+        kind,
+        when=now,
+        municipality_id=patron.municipality_id,
+        library_id=patron.library_id,
+        book=book,
+        reader_id=patron.pk if kind in _ACTIVE else None,
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            _loan_and_event_sql(),
-            [
-                patron.pk,
-                book.pk,
-                now,
-                due,
-                book.pk,
-                patron.municipality_id,
-                kind,
-                timezone.localdate(now),
-            ],
+            _loan_and_event_sql(tuple(event)),
+            [patron.pk, book.pk, now, due, *event.values()],
         )
         (loan_id,) = cursor.fetchone()
     loan = Loan(pk=loan_id, patron=patron, book=book, borrowed_at=now, due_at=due)
@@ -153,9 +158,10 @@ def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) 
 
 
 @functools.cache
-def _loan_and_event_sql() -> str:
+def _loan_and_event_sql(event_fields: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    loan, event = Loan._meta, ReadingEvent._meta
+    loan, event = Loan._meta, UsageEvent._meta
+    marks = ", ".join(["%s"] * len(event_fields))
 
     def columns(opts, names):
         return ", ".join(quote(opts.get_field(name).column) for name in names)
@@ -165,7 +171,7 @@ def _loan_and_event_sql() -> str:
         f" ({columns(loan, ['patron', 'book', 'borrowed_at', 'due_at'])})"
         f" VALUES (%s, %s, %s, %s) RETURNING {quote(loan.pk.column)}),"
         f" new_event AS (INSERT INTO {quote(event.db_table)}"
-        f" ({columns(event, ['book', 'municipality', 'kind', 'day'])}) VALUES (%s, %s, %s, %s))"
+        f" ({columns(event, event_fields)}) VALUES ({marks}))"
         f" SELECT {quote(loan.pk.column)} FROM new_loan"
     )
 
@@ -191,8 +197,8 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
         ahead = _holds_ahead(patron, book) if book.licence_model == "concurrent" and free > 0 else 0
         if free - ahead > 0:
             if existing is not None:
-                _close_expired(patron, book.pk, now)
-            loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.BORROWED)
+                _close_expired(patron, book, now)
+            loan = _create_loan(patron, book, rules, now, UsageEvent.Kind.BORROWED)
             if book.licence_model == "concurrent":
                 # Borrowing a book you queued for uses up your place in the queue.
                 open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
@@ -234,7 +240,7 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
             returned_at=now
         )
         if returned:
-            _record(ReadingEvent.Kind.RETURNED, book.pk, patron.municipality_id, now)
+            _record_for(UsageEvent.Kind.RETURNED, book, patron, now)
             _advance_holds(book, now)
     loan.refresh_from_db()
     return loan
@@ -319,7 +325,7 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
         if open_holds().filter(patron=patron).count() >= limit:
             raise refuse("holds_at_once", limit=limit)
         hold = Hold.objects.create(patron=patron, book=book, placed_at=now)
-        _record(ReadingEvent.Kind.HOLD_PLACED, book.pk, patron.municipality_id, now)
+        _record_for(UsageEvent.Kind.HOLD_PLACED, book, patron, now)
     return hold, True
 
 
@@ -359,8 +365,8 @@ def _advance_holds(book, now: datetime.datetime) -> int:
                 check_patron_rules(patron, rules, now)
             except LendingRefused:
                 continue
-            _close_expired(patron, book.pk, now)
-            loan = _create_loan(patron, book, rules, now, ReadingEvent.Kind.HOLD_FULFILLED)
+            _close_expired(patron, book, now)
+            loan = _create_loan(patron, book, rules, now, UsageEvent.Kind.HOLD_FULFILLED)
             free -= 1
             given += 1
         Hold.objects.filter(pk=hold.pk).update(fulfilled_at=now, loan=loan)
@@ -384,15 +390,19 @@ def expire_loans(now: datetime.datetime | None = None) -> tuple[int, int]:
         with transaction.atomic():
             book = _lock_book(book_id, now, available_only=False)
             rows = list(
-                due.filter(book_id=book_id).values("pk", "due_at", "patron__municipality_id")
+                due.filter(book_id=book_id).values(
+                    "pk", "due_at", "patron__municipality_id", "patron__library_id"
+                )
             )
             for row in rows:
                 if due.filter(pk=row["pk"]).update(returned_at=row["due_at"]):
                     closed += 1
                     _record(
-                        ReadingEvent.Kind.EXPIRED,
-                        book_id,
+                        UsageEvent.Kind.EXPIRED,
+                        book,
+                        None,
                         row["patron__municipality_id"],
+                        row["patron__library_id"],
                         row["due_at"],
                     )
             made += _advance_holds(book, now)

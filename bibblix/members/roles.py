@@ -17,6 +17,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("lending", ("view",)),
         ("billing", ("view",)),
         ("insights", ALL + ("approve_statusreport",)),
+        ("usage", ("view",)),
         ("auth", ("view", "add", "change")),
     ],
     Role.ECONOMY: [

@@ -196,13 +196,10 @@ def connection_events_between(
     )
 
 
-def organisations(ids=None, kind: str | None = None) -> QuerySet[Organisation]:
-    """Organisations of the register (all, those with the given ids, or of one kind), for
-    read-only reports; staff pages scope them with scope_for_staff."""
-    found = Organisation.objects.all()
-    if ids is not None:
-        found = found.filter(pk__in=list(ids))
-    return found.filter(kind=kind) if kind else found
+def organisations(ids) -> QuerySet[Organisation]:
+    """Organisations of any kind with these ids (e.g. to name invoicers and buyers in reports);
+    staff pages scope them with scope_for_staff."""
+    return Organisation.objects.filter(pk__in=list(ids))
 
 
 def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
@@ -358,3 +355,10 @@ __all__ = [
     "state_on",
     "withdraw_termination",
 ]
+
+
+def municipalities(ids=None) -> QuerySet[Organisation]:
+    """Organisations of kind municipality (only those with these ids, when given), by name;
+    e.g. for names and populations in statistics."""
+    rows = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    return (rows.filter(pk__in=list(ids)) if ids is not None else rows).order_by("name")

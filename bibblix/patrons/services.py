@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bibblix.lib.rows import get_row
+from bibblix.usage import services as usage
 
 from . import lockout
 from .hashing import card_hash, normalise_card
@@ -206,11 +207,32 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
         outcome,
         (time.monotonic() - started) * 1000,
     )
+    if outcome in LOGIN_EVENT:
+        usage.record(
+            LOGIN_EVENT[outcome], municipality_id=library.municipality_id, library_id=library.pk
+        )
     if locked:
         return AuthResult(ok=False, reason="locked")
     if outcome != "ok":
         return AuthResult(ok=False, reason=outcome)
-    return AuthResult(ok=True, patron=patron_for_card(library, card), reason="ok")
+    patron = patron_for_card(library, card)
+    usage.record(
+        usage.Kind.LOGIN,
+        municipality_id=library.municipality_id,
+        library_id=library.pk,
+        reader_id=patron.pk,
+    )
+    return AuthResult(ok=True, patron=patron, reason="ok")
+
+
+# Refused logins in the anonymous usage log, per library, for the review of libraries: the
+# library system's answer "no" and its silence (down or too slow) count apart.
+LOGIN_EVENT = {
+    "invalid": usage.Kind.LOGIN_FAILED,
+    "blocked": usage.Kind.LOGIN_FAILED,
+    "not_child": usage.Kind.LOGIN_FAILED,
+    "unavailable": usage.Kind.LOGIN_TIMEOUT,
+}
 
 
 def log_in(request, library, card: str, pin: str) -> AuthResult:
@@ -259,7 +281,9 @@ def patron_for_card(library, card: str) -> Patron:
         card_hash=card_hash(municipality.municipality_code, card),
         defaults={"municipality": municipality, "library": library},
     )
-    if not created:
+    if created:
+        usage.record(usage.Kind.NEW_READER, municipality_id=municipality.pk, library_id=library.pk)
+    else:
         patron.library = library
         patron.last_active_at = timezone.now()
         patron.save(update_fields=["library", "last_active_at"])

@@ -5,8 +5,9 @@ import time_machine
 from django.utils import timezone
 
 from bibblix.lending import services
-from bibblix.lending.models import Loan, LoanPolicy, ReadingEvent
+from bibblix.lending.models import Loan, LoanPolicy
 from bibblix.members.models import ConnectionEvent
+from bibblix.usage.models import UsageEvent
 
 NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
@@ -128,15 +129,24 @@ def test_unlimited_licence_lends_to_everyone_at_once(ale, make_patron, book):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_borrowing_writes_an_anonymous_reading_event(patron_ale, ale, book):
+def test_borrowing_writes_an_anonymous_usage_event(patron_ale, ale, book):
     services.borrow(patron_ale, book.pk)
-    event = ReadingEvent.objects.get()
-    assert (event.book, event.municipality, event.kind, event.day) == (
-        book,
-        ale,
-        ReadingEvent.Kind.BORROWED,
+    event = UsageEvent.objects.get(kind=UsageEvent.Kind.BORROWED)
+    assert (event.book_id, event.municipality_id, event.kind, event.day) == (
+        book.pk,
+        ale.pk,
+        UsageEvent.Kind.BORROWED,
         timezone.localdate(),
     )
+    assert (event.library_id, event.language, event.age_band) == (
+        patron_ale.library_id,
+        book.language,
+        "6-8",
+    )
+    # No patron id anywhere in the row, only the monthly reader key.
+    assert event.reader_key is not None
+    assert patron_ale.pk not in {event.reader_key, event.id}
+    assert event.occurred_at == NOW  # to the hour (NOW is on the hour)
 
 
 def test_expire_loans_task_closes_ended_loans_once(patron_ale, book):
@@ -149,4 +159,4 @@ def test_expire_loans_task_closes_ended_loans_once(patron_ale, book):
         assert expire_loans_task.enqueue().return_value == [0, 0]
     loan.refresh_from_db()
     assert loan.returned_at == loan.due_at
-    assert ReadingEvent.objects.filter(kind=ReadingEvent.Kind.EXPIRED).count() == 1
+    assert UsageEvent.objects.filter(kind=UsageEvent.Kind.EXPIRED).count() == 1

@@ -1,6 +1,7 @@
 import datetime
 
-from bibblix.lending.models import Bookmark, ReadingEvent, ReadingProgress
+from bibblix.lending.models import Bookmark, ReadingProgress
+from bibblix.usage.models import UsageEvent
 
 
 def _put(client, book, **body):
@@ -53,7 +54,7 @@ def test_reading_to_the_end_marks_the_book_finished_once(child, book):
     _put(child, book, locator="end", percentage=0.99)
     _put(child, book, locator="end", percentage=1.0)
     assert ReadingProgress.objects.get().is_finished
-    assert ReadingEvent.objects.filter(kind="finished").count() == 1
+    assert UsageEvent.objects.filter(kind="finished").count() == 1
 
 
 def test_progress_of_an_unknown_book_is_not_found(child):

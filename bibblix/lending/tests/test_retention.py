@@ -4,8 +4,9 @@ import time_machine
 from django.core.management import call_command
 
 from bibblix.lending import services
-from bibblix.lending.models import Loan, LoanPolicy, ReadingEvent
+from bibblix.lending.models import Loan, LoanPolicy
 from bibblix.patrons.models import Patron
+from bibblix.usage.models import UsageEvent
 
 START = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
@@ -21,7 +22,7 @@ def test_account_is_deleted_after_three_years_without_activity(ale, make_patron,
         call_command("apply_retention")  # idempotent
     assert list(Patron.objects.all()) == [busy]
     assert not Loan.objects.filter(patron_id=quiet.pk).exists()
-    assert ReadingEvent.objects.filter(kind="borrowed").count() == 2  # anonymous counts stay
+    assert UsageEvent.objects.filter(kind="borrowed").count() == 2  # anonymous counts stay
 
 
 def test_account_is_kept_until_the_rule_has_passed(ale, make_patron, book):

@@ -1,0 +1,89 @@
+"""Raw figures read from the roll-ups (DailyCount). Nothing here suppresses: callers outside the
+association go through `services`, which does."""
+
+import datetime
+
+from django.db.models import Max, Sum
+from django.db.models.functions import TruncMonth
+
+from .models import NATIONAL, DailyCount
+from .rollup import METRICS, is_monthly, month_start
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """First days of the months from `start`'s to `end`'s."""
+    months, month = [], month_start(start)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _rows(metric: str, start, end, municipality_id: int | None, dimension: str = ""):
+    rows = DailyCount.objects.filter(metric=metric, dimension=dimension)
+    if is_monthly(METRICS[metric], dimension):
+        rows = rows.filter(day__gte=month_start(start), day__lte=end)
+    else:
+        rows = rows.filter(day__gte=start, day__lte=end)
+    if municipality_id is not None:
+        rows = rows.filter(municipality_id=municipality_id)
+    return rows
+
+
+def total(metric: str, start, end, scope: int = NATIONAL) -> int:
+    """The metric summed over the days start..end for one municipality (or NATIONAL)."""
+    return _rows(metric, start, end, scope).aggregate(n=Sum("value"))["n"] or 0
+
+
+def by_month(metric: str, start, end, scope: int = NATIONAL) -> dict[datetime.date, int]:
+    """The metric per month (first day → value), every month of the range present."""
+    found: dict[datetime.date, int] = dict.fromkeys(months_between(start, end), 0)
+    rows = _rows(metric, start, end, scope)
+    if is_monthly(METRICS[metric], ""):
+        pairs = rows.values_list("day", "value")
+    else:
+        pairs = rows.annotate(month=TruncMonth("day")).values("month").annotate(n=Sum("value"))
+        pairs = [(row["month"], row["n"]) for row in pairs]
+    for month, value in pairs:
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        found[month] = found.get(month, 0) + value
+    return found
+
+
+def by_key(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> dict[str, int]:
+    """The metric split by a dimension (key → value) over the range."""
+    rows = _rows(metric, start, end, scope, dimension).values("key").annotate(n=Sum("value"))
+    return {row["key"]: row["n"] for row in rows}
+
+
+def by_municipality(metric: str, start, end) -> dict[int, int]:
+    """The metric per municipality id over the range (the national rows left out)."""
+    rows = (
+        _rows(metric, start, end, None)
+        .exclude(municipality_id=NATIONAL)
+        .values("municipality_id")
+        .annotate(n=Sum("value"))
+    )
+    return {row["municipality_id"]: row["n"] for row in rows}
+
+
+def library_rows(metric: str, since) -> dict[int, int]:
+    """The metric per library id from `since` on."""
+    rows = (
+        DailyCount.objects.filter(metric=metric, dimension="library", day__gte=since)
+        .exclude(municipality_id=NATIONAL)
+        .values("key")
+        .annotate(n=Sum("value"))
+    )
+    return {int(row["key"]): row["n"] for row in rows}
+
+
+def last_login_days() -> dict[int, datetime.date]:
+    """The last day with a login, per library id (all time)."""
+    rows = (
+        DailyCount.objects.filter(metric="logins", dimension="library")
+        .exclude(municipality_id=NATIONAL)
+        .values("key")
+        .annotate(last=Max("day"))
+    )
+    return {int(row["key"]): row["last"] for row in rows}

@@ -1,0 +1,79 @@
+"""Write the anonymous usage log. `usage` imports no other app; lending and patrons call it.
+
+Only `record` writes (one INSERT); nothing here updates or deletes. `event_row` gives the column
+values of one event for callers that insert it together with their own row in one statement
+(lending's borrow on PostgreSQL).
+"""
+
+import datetime
+import functools
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import UsageEvent
+
+Kind = UsageEvent.Kind
+
+# The age band of an event is the youngest age the book is written for: Bibblix stores no birth
+# date of a child (patrons keeps the least possible), so the child's own age is not known.
+AGE_BANDS = (("6-8", 0, 8), ("9-12", 9, 200))
+
+__all__ = ["Kind", "age_band", "event_row", "reader_key", "record"]
+
+
+def age_band(age_min: int | None) -> str:
+    """The age band ("6-8", "9-12") of a book for children from `age_min` years."""
+    if age_min is None:
+        return ""
+    return next(name for name, low, high in AGE_BANDS if low <= age_min <= high)
+
+
+@functools.lru_cache(maxsize=32)
+def _month_key(secret: str, month: str) -> bytes:
+    return hmac.new(secret.encode(), f"bibblix.usage.reader:{month}".encode(), "sha256").digest()
+
+
+def reader_key(patron_id: int, when: datetime.datetime) -> int:
+    """A 64-bit keyed hash of the patron id with a key derived for the month of `when`: the same
+    child gives the same key within a month (distinct readers can be counted) and unrelated keys
+    in different months (months cannot be linked)."""
+    month = timezone.localdate(when).strftime("%Y-%m")
+    key = _month_key(settings.SECRET_KEY, month)
+    digest = hmac.new(key, str(patron_id).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def event_row(
+    kind: str,
+    *,
+    when: datetime.datetime,
+    municipality_id: int,
+    library_id: int | None = None,
+    book=None,
+    reader_id: int | None = None,
+    pages: int = 0,
+    seconds: int = 0,
+) -> dict:
+    """The field values of one event (`book`: any object with pk, language and age_min;
+    `reader_id`: the patron id, stored only as its monthly reader key)."""
+    return {
+        "kind": kind,
+        "occurred_at": when.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0),
+        "day": timezone.localdate(when),
+        "municipality_id": municipality_id,
+        "library_id": library_id,
+        "book_id": book.pk if book is not None else None,
+        "age_band": age_band(book.age_min) if book is not None else "",
+        "language": (book.language or "") if book is not None else "",
+        "pages": max(0, int(pages)),
+        "seconds": max(0, int(seconds)),
+        "reader_key": reader_key(reader_id, when) if reader_id is not None else None,
+    }
+
+
+def record(kind: str, *, when: datetime.datetime | None = None, **fields) -> None:
+    """Append one anonymous event to the usage log (see `event_row` for the fields)."""
+    UsageEvent.objects.create(**event_row(kind, when=when or timezone.now(), **fields))
