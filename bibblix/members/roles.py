@@ -22,7 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     Role.ECONOMY: [
         ("members", ("view", "change")),
-        ("billing", ALL),
+        ("billing", ALL + ("approve_billingrun",)),
         ("insights", ("view",)),
     ],
     Role.MUNICIPALITY_ADMIN: [
@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("catalogue", ("view", "change")),
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
+        ("billing", ("view",)),  # their own invoices only (billing.admin scopes them)
         ("insights", ("view",)),
     ],
     Role.LIBRARIAN: [

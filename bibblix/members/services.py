@@ -6,7 +6,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -318,6 +318,24 @@ def group_member_ids(region: Organisation, day: datetime.date | None = None) -> 
     )
 
 
+def memberships_overlapping(start: datetime.date, end: datetime.date) -> QuerySet[Membership]:
+    """Memberships held on at least one day of [start, end), with their organisation and group
+    (billing reads who was a member when from here)."""
+    return (
+        Membership.objects.filter(
+            Q(start_date__isnull=True) | Q(start_date__lt=end),
+            Q(end_date__isnull=True) | Q(end_date__gt=start),
+        )
+        .select_related("organisation", "group")
+        .order_by("organisation__name", F("start_date").asc(nulls_first=True), "pk")
+    )
+
+
+def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Every membership `organisation` has held, oldest first."""
+    return organisation.memberships.order_by(F("start_date").asc(nulls_first=True), "pk")
+
+
 __all__ = [
     "StaffProfile",
     "association",
@@ -341,6 +359,8 @@ __all__ = [
     "is_limited_staff",
     "legal_actions",
     "membership_on",
+    "memberships_of",
+    "memberships_overlapping",
     "organisations",
     "reconnect",
     "record_event",
