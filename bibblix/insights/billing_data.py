@@ -27,18 +27,23 @@ def ledger(
 
 
 def issued_between(start: datetime.date, end: datetime.date, issuer_id: int | None) -> list | None:
-    """Ledger rows issued from `start` to `end` inclusive (by issue date), for one issuer."""
-    rows = None
-    for year in range(start.year, end.year + 1):
-        found = ledger(year, issuer_id=issuer_id)
-        if found is None:
-            return None
-        rows = (rows or []) + [row for row in found if start <= row.issue_date <= end]
-    return rows
+    """Ledger rows issued from `start` to `end` inclusive (by issue date, whatever fee year
+    they belong to), for one issuer or all."""
+    rows = ledger(None, issuer_id=issuer_id)
+    return None if rows is None else [row for row in rows if start <= row.issue_date <= end]
+
+
+def knows_year(year: int) -> bool:
+    """Whether billing has anything for `year`: a fee schedule or an issued invoice. Without
+    either, figures for the year are missing, not zero."""
+    return _call("annual_fee_ore", year, 1, False) is not None or bool(ledger(year))
 
 
 def expected_fees(year: int) -> dict[tuple[int, int], int] | None:
-    """(issuer id, buyer id) → what the register and fee schedule imply for `year`, in öre."""
+    """(issuer id, buyer id) → what the register and fee schedule imply for `year`, in öre;
+    None when billing has no fee schedule for the year (nothing can be expected then)."""
+    if _call("annual_fee_ore", year, 1, False) is None:
+        return None
     return _call("expected_fees", year)
 
 
@@ -50,12 +55,11 @@ def pending_runs() -> list | None:
     return _call("pending_runs")
 
 
-def approved_runs_between(start: datetime.date, end: datetime.date) -> list | None:
-    return _call("approved_runs_between", start, end)
-
-
-def payments_between(start: datetime.date, end: datetime.date) -> list | None:
-    return _call("payments_between", start, end)
+def payments_between(
+    start: datetime.date, end: datetime.date, issuer_id: int | None = None
+) -> list | None:
+    """Payments received in the period (matched to `issuer_id`'s invoices when given)."""
+    return _call("payments_between", start, end, issuer_id=issuer_id)
 
 
 def unmatched_payments() -> list | None:

@@ -82,8 +82,9 @@ def quarter_balance(quarter: YearQuarter) -> QuarterBalance:
     """Budget against outcome for one quarter."""
     start, end = quarter.first_day, quarter.last_day
     association = members.association()
-    rows = billing_data.issued_between(start, end, association.pk) if association else None
-    payments = billing_data.payments_between(start, end)
+    has_billing = association is not None and billing_data.knows_year(quarter.year)
+    rows = billing_data.issued_between(start, end, association.pk) if has_billing else None
+    payments = billing_data.payments_between(start, end, association.pk) if has_billing else None
     return QuarterBalance(
         quarter=quarter,
         budget_revenue_ore=_budget(quarter, BudgetLine.Kind.REVENUE),

@@ -95,7 +95,7 @@ def reconcile(year: int, *, municipality_id: int | None = None) -> Reconciliatio
     """The reconciliation of `year`; limited to one buyer when `municipality_id` is given."""
     expected = billing_data.expected_fees(year)
     ledger = billing_data.ledger(year, buyer_id=municipality_id)
-    has_billing = expected is not None and ledger is not None
+    has_billing = ledger is not None and billing_data.knows_year(year)
     rows: dict[tuple, ReconciliationRow] = {}
 
     def row_for(issuer_id, buyer_id) -> ReconciliationRow:
