@@ -36,7 +36,7 @@ def build_content(quarter: YearQuarter, texts: dict | None = None) -> dict:
         "quarter": quarter.quarter,
         "first_day": quarter.first_day.isoformat(),
         "last_day": last.isoformat(),
-        "built_at": timezone.now().isoformat(timespec="seconds"),
+        "built_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "coordinators": [
             {"name": c.name, "title": c.title, "email": c.email, "phone": c.phone}
             for c in members.coordinators().order_by("name")

@@ -155,7 +155,8 @@ def report_docx(content: dict, *, draft: bool = False) -> bytes:
     if not economy["has_billing"]:
         document.add_paragraph(economy["no_billing"])
     _docx_table(document, economy["headers"], economy["rows"])
-    document.add_paragraph(economy["reconciliation"])
+    if economy["reconciliation"]:
+        document.add_paragraph(economy["reconciliation"])
     if s["economy_note"]:
         document.add_paragraph(s["economy_note"])
     _docx_text(document, words["personnel"], s["personnel"])

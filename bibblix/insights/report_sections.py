@@ -134,7 +134,7 @@ def _economy(economy: dict) -> dict:
             "owed": format_sek(r["owed_ore"]),
         }
     else:
-        reconciliation = NO_BILLING() + "."
+        reconciliation = ""  # the section already says that invoicing is missing
     return {
         "has_billing": economy["has_billing"],
         "no_billing": NO_BILLING(),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bibblix.lib.money import format_sek
 from bibblix.members import services as members
@@ -127,7 +128,11 @@ def _review_flags(today) -> Panel:
     lines = [
         (f"{row.municipality.name}: {flag.label}", flag.url) for row in rows for flag in row.flags
     ]
-    title = _("Review of connected libraries: %(count)d flags") % {"count": len(lines)}
+    title = ngettext(
+        "Review of connected libraries: %(count)d flag",
+        "Review of connected libraries: %(count)d flags",
+        len(lines),
+    ) % {"count": len(lines)}
     return Panel(
         "review",
         title,

@@ -17,3 +17,12 @@ def kr(ore) -> str:
 def staff_home_panels(context):
     request = context["request"]
     return {"panels": panels_for(request.user)}
+
+
+@register.simple_tag(takes_context=True)
+def is_association_staff(context) -> bool:
+    """Whether the user sees the association's follow-up pages (budget, reports)."""
+    from bibblix.members.services import is_limited_staff
+
+    user = context["request"].user
+    return not is_limited_staff(user) and user.has_perm("insights.view_budgetline")

@@ -81,5 +81,6 @@ def test_without_billing_the_economy_says_so_instead_of_inventing_figures(db):
     if economy["has_billing"]:
         assert "Fakturering saknas" not in economy["reconciliation"]
     else:
-        assert economy["reconciliation"] == "Fakturering saknas för perioden."
+        assert economy["no_billing"] == "Fakturering saknas för perioden"
+        assert economy["reconciliation"] == ""
         assert all(row[4] == "–" for row in economy["rows"])
