@@ -122,7 +122,8 @@ def _economy(economy: dict) -> dict:
     r = economy["reconciliation"]
     if economy["has_billing"]:
         reconciliation = _(
-            "Reconciliation %(year)s: %(members)d members, %(flagged)d with differences; "
+            "Reconciliation %(year)s: %(members)d members, %(flagged)d flagged (differences, "
+            "overdue or overpaid); "
             "should be invoiced %(expected)s, invoiced %(invoiced)s, paid %(paid)s, owed %(owed)s."
         ) % {
             "year": r["year"],
