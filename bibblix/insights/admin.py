@@ -51,6 +51,16 @@ class AssociationOnlyAdmin(AuditHistoryMixin, admin.ModelAdmin):
         }
         record_change(request.user, "change" if change else "add", obj, changes)
 
+    def delete_model(self, request, obj):
+        record_change(
+            request.user, "delete", obj, {"amount_ore": [getattr(obj, "amount_ore", None), None]}
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(AssociationOnlyAdmin):

@@ -69,3 +69,28 @@ def test_quarter_balance_counts_costs_inside_the_quarter_only(db):
     CostLine.objects.create(date=day("2025-12-31"), label="före", amount_ore=1)
     CostLine.objects.create(date=day("2026-01-01"), label="inne", amount_ore=10)
     assert quarter_balance(Q1).cost_ore == 10
+
+
+def test_budget_lines_entered_in_the_staff_area_are_audited(client, coordinator):
+    from bibblix.audit.models import AuditEntry
+
+    client.force_login(coordinator)
+    response = client.post(
+        "/staff/insights/budgetline/add/",
+        {
+            "year": 2026,
+            "quarter": 2,
+            "kind": "cost",
+            "account": "5420",
+            "label": "Licenser",
+            "amount_ore": 1500000,
+        },
+    )
+    assert response.status_code == 302
+    line = BudgetLine.objects.get()
+    entry = AuditEntry.objects.get(model="budgetline", object_id=str(line.pk))
+    assert (entry.action, entry.username, entry.changes["amount_ore"]) == (
+        "add",
+        "coordinator",
+        [None, 1500000],
+    )

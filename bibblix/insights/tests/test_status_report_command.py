@@ -48,3 +48,22 @@ def test_a_bad_quarter_or_format_is_one_clear_line(db, tmp_path, arguments, mess
     with pytest.raises(CommandError) as refused:
         call_command("status_report", *arguments)
     assert str(refused.value) == message
+
+
+def test_a_bad_quarter_exits_non_zero_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "status_report", "2026Q7", str(tmp_path / "x.pdf")],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: Inte ett kvartal: 2026Q7 (skriv t.ex. 2026Q4)"
+    ]
