@@ -94,3 +94,18 @@ def test_budget_lines_entered_in_the_staff_area_are_audited(client, coordinator)
         "coordinator",
         [None, 1500000],
     )
+
+
+def test_demo_follow_up_loads_once(db):
+    from bibblix.demo import follow_up
+    from bibblix.insights.models import StatusReport
+
+    follow_up.load(out=lambda line: None)
+    counts = (BudgetLine.objects.count(), CostLine.objects.count(), StatusReport.objects.count())
+    follow_up.load(out=lambda line: None)
+    assert (
+        BudgetLine.objects.count(),
+        CostLine.objects.count(),
+        StatusReport.objects.count(),
+    ) == counts
+    assert counts[0] == 2 * 4 * 5 and counts[2] == 1
