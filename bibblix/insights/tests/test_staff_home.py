@@ -43,3 +43,24 @@ def test_the_staff_home_page_shows_panels_and_the_tables(client, coordinator):
     page = client.get("/staff/").content.decode()
     assert 'data-panel="review"' in page and 'data-panel="report"' in page
     assert "/staff/members/organisation/" in page  # the app list is still there
+
+
+@time_machine.travel("2026-02-10 10:00 +0100", tick=False)
+def test_a_run_waiting_for_approval_and_an_overdue_invoice_are_on_the_home(
+    db, coordinator, economist
+):
+    from bibblix.billing import services as billing
+
+    from .report_builders import billing as billing_setup
+    from .report_builders import day, invoice_year
+
+    reg = register()
+    issuers = billing_setup(reg)
+    invoice_year(issuers.gits, economist, 2026, day("2026-01-02"))  # due 2026-02-01: overdue
+    run = billing.compute_run(issuers.sambruk, 2026)
+    panels = _panels(economist)
+    [(text, url)] = panels["runs"].lines
+    assert url == f"/staff/billing/billingrun/{run.pk}/change/" and "5" in text
+    [(overdue, _url)] = panels["overdue"].lines
+    assert overdue.startswith("GI10001 Borås")
+    assert _panels(coordinator)["runs"].lines == panels["runs"].lines
