@@ -1,9 +1,9 @@
 """Roll the anonymous usage log up into DailyCount rows, incrementally and idempotently.
 
 Modelled on Zulip's analytics counts (CountStat + FillState): every metric is declared once in
-METRICS; `fill()` counts each metric from the day after its FillState up to yesterday, a range at
-a time, each month in its own transaction together with the new FillState, so a crash or a second
-worker leaves either the old or the new figures. Counting a day again recomputes it from the log,
+METRICS; `fill()` counts each metric from the day after its FillState up to yesterday, in one
+transaction per metric together with its new FillState, so a crash or a second worker leaves
+either the old or the new figures. Counting a day again recomputes it from the log,
 which is never changed or deleted, so a rerun gives the same figures; the retention job deletes
 accounts and loans, never log rows, so it changes no figure either.
 
@@ -109,15 +109,32 @@ def is_monthly(metric: Metric, dimension: str) -> bool:
 # --- counting ------------------------------------------------------------------------------------
 
 
-def _insert_sql(metric: Metric, dimension: str, *, national: bool, monthly: bool, themes: str):
-    """INSERT … SELECT of one metric and dimension over a range of days (params: metric name,
-    dimension, [month start,] first day, last day)."""
-    table = connection.ops.quote_name(DailyCount._meta.db_table)
-    events = connection.ops.quote_name(UsageEvent._meta.db_table)
+def _columns() -> str:
+    q = connection.ops.quote_name
+    return ", ".join(
+        q(c) for c in ("metric", "dimension", "municipality_id", "day", "key", "value")
+    )
+
+
+def _period(monthly: bool) -> str:
+    """SQL for the day a row is counted on: the event's day, or its month's first day."""
+    if not monthly:
+        return "e.day"
+    if connection.vendor == "postgresql":
+        return "CAST(DATE_TRUNC('month', e.day) AS DATE)"
+    return "DATE(e.day, 'start of month')"
+
+
+def _from_events_sql(metric: Metric, dimension: str, *, national: bool, monthly: bool, themes):
+    """INSERT … SELECT of one metric and dimension counted from the log over a range of days
+    (params: metric name, dimension, first day, last day), grouped by day or month."""
+    q = connection.ops.quote_name
+    table = q(DailyCount._meta.db_table)
+    events = q(UsageEvent._meta.db_table)
     municipality = str(NATIONAL) if national else "e.municipality_id"
-    day = "%s" if monthly else "e.day"
+    period = _period(monthly)
     key = f"CAST({_KEY_COLUMN[dimension]} AS VARCHAR(32))" if dimension else "''"
-    group = [column for column, used in ((municipality, not national), (day, not monthly)) if used]
+    group = [period] if national else ["e.municipality_id", period]
     if dimension:
         group.append(_KEY_COLUMN[dimension])
     kinds = ", ".join(f"'{kind}'" for kind in metric.kinds)  # our own constants, not input
@@ -126,27 +143,35 @@ def _insert_sql(metric: Metric, dimension: str, *, national: bool, monthly: bool
         where.append(_KEY_PRESENT[dimension])
     if metric.measure == "readers":
         where.append("e.reader_key IS NOT NULL")
-    join = ""
-    prefix = ""
+    prefix = join = ""
     if dimension == "theme":
         prefix = f"WITH bt (book_id, theme_id) AS (VALUES {themes}) "
         join = " JOIN bt ON bt.book_id = e.book_id"
-    q = connection.ops.quote_name
-    columns = ", ".join(
-        q(c) for c in ("metric", "dimension", "municipality_id", "day", "key", "value")
-    )
     select = (
         f"SELECT %s AS {q('metric')}, %s AS {q('dimension')}, {municipality} AS"  # noqa: S608
-        f" {q('municipality_id')}, {day} AS {q('day')}, {key} AS {q('key')},"
+        f" {q('municipality_id')}, {period} AS {q('day')}, {key} AS {q('key')},"
         f" {_MEASURE[metric.measure]} AS {q('value')}"
-        f" FROM {events} e{join} WHERE {' AND '.join(where)}"
+        f" FROM {events} e{join} WHERE {' AND '.join(where)} GROUP BY {', '.join(group)}"
     )
-    if group:
-        select += f" GROUP BY {', '.join(group)}"
-    # Only figures above zero are stored (a national SUM over no events gives one NULL row).
+    # Only figures above zero are stored.
     return (
-        f"{prefix}INSERT INTO {table} ({columns})"  # noqa: S608 (names from our models)
+        f"{prefix}INSERT INTO {table} ({_columns()})"  # noqa: S608 (names from our models)
         f" SELECT * FROM ({select}) counted WHERE {q('value')} > 0"
+    )
+
+
+def _national_from_rows_sql() -> str:
+    """INSERT … SELECT of the national rows as the sum of the municipalities' rows (params:
+    metric name, dimension, first day, last day): cheaper than counting the log again, and for
+    sums it is the same figure. Distinct readers are not sums: they are counted from the log."""
+    q = connection.ops.quote_name
+    table = q(DailyCount._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({_columns()})"  # noqa: S608 (names from our models)
+        f" SELECT {q('metric')}, {q('dimension')}, {NATIONAL}, {q('day')}, {q('key')},"
+        f" SUM({q('value')}) FROM {table} WHERE {q('metric')} = %s AND {q('dimension')} = %s"
+        f" AND {q('day')} >= %s AND {q('day')} <= %s AND {q('municipality_id')} <> {NATIONAL}"
+        f" GROUP BY {q('metric')}, {q('dimension')}, {q('day')}, {q('key')}"
     )
 
 
@@ -158,57 +183,53 @@ def _theme_values() -> str:
 
 
 def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.date, themes: str):
-    """Replace the rows of one metric and dimension for days first..last (monthly rows: the
-    month of `first`, counted from its first day up to `last`)."""
-    if dimension == "theme" and not themes:
-        DailyCount.objects.filter(metric=metric.name, dimension="theme", day=first).delete()
-        return
+    """Replace the rows of one metric and dimension for days first..last; monthly rows for
+    every month from `first`'s, each counted from its first day up to `last` at most."""
     monthly = is_monthly(metric, dimension)
-    rows = DailyCount.objects.filter(metric=metric.name, dimension=dimension)
     if monthly:
-        rows.filter(day=month_start(first)).delete()
-        params = [metric.name, dimension, month_start(first), month_start(first), last]
-    else:
-        rows.filter(day__gte=first, day__lte=last).delete()
-        params = [metric.name, dimension, first, last]
+        first = month_start(first)
+    DailyCount.objects.filter(
+        metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
+    ).delete()
+    if dimension == "theme" and not themes:
+        return
+    params = [metric.name, dimension, first, last]
     with connection.cursor() as cursor:
-        for national in (False, True):
-            sql = _insert_sql(metric, dimension, national=national, monthly=monthly, themes=themes)
+        sql = _from_events_sql(metric, dimension, national=False, monthly=monthly, themes=themes)
+        cursor.execute(sql, params)
+        if metric.measure == "readers":
+            sql = _from_events_sql(metric, dimension, national=True, monthly=monthly, themes=themes)
             cursor.execute(sql, params)
-
-
-def _months(first: datetime.date, last: datetime.date):
-    """(first, last) per calendar month of the range."""
-    while first <= last:
-        end = min(last, month_end(first))
-        yield first, end
-        first = end + datetime.timedelta(days=1)
+        else:
+            cursor.execute(_national_from_rows_sql(), params)
 
 
 def count_range(
     name: str, first: datetime.date, last: datetime.date, *, advance: bool = False
 ) -> None:
-    """Recompute metric `name` for days first..last from the log, one month per transaction;
-    with `advance` (the incremental fill) its FillState moves to each month's end as it goes."""
+    """Recompute metric `name` for days first..last from the log in one transaction; with
+    `advance` (the incremental fill) its FillState moves to `last` in the same transaction."""
     metric = METRICS[name]
     themes = _theme_values() if "theme" in metric.dimensions else ""
-    for start, end in _months(first, last):
-        with transaction.atomic():
-            state = FillState.objects.select_for_update().filter(metric=name).first()
-            filled = state.filled_through if state else None
-            # A month's rows cover the month up to the furthest day counted, not just to `end`.
-            month_upto = max(end, filled) if filled and filled >= start else end
-            month_upto = min(month_upto, month_end(start))
-            for dimension in metric.dimensions:
-                if is_monthly(metric, dimension):
-                    _count(metric, dimension, month_start(start), month_upto, themes)
-                else:
-                    _count(metric, dimension, start, end, themes)
-            if advance and state is None:
-                FillState.objects.create(metric=name, filled_through=end)
-            elif advance and end > filled:
-                state.filled_through = end
-                state.save(update_fields=["filled_through", "updated_at"])
+    with transaction.atomic():
+        state = FillState.objects.select_for_update().filter(metric=name).first()
+        filled = state.filled_through if state else None
+        # The month of `last` is counted up to the furthest day already filled, not just to
+        # `last`: counting one past day again must not shorten its month's figures.
+        month_last = min(month_end(last), max(last, filled)) if filled else last
+        for dimension in metric.dimensions:
+            _count(
+                metric,
+                dimension,
+                first,
+                month_last if is_monthly(metric, dimension) else last,
+                themes,
+            )
+        if advance and state is None:
+            FillState.objects.create(metric=name, filled_through=last)
+        elif advance and last > filled:
+            state.filled_through = last
+            state.save(update_fields=["filled_through", "updated_at"])
 
 
 def first_event_day() -> datetime.date | None:

@@ -209,7 +209,13 @@ def _own_figures(municipality, today) -> Panel:
         (f"{USAGE_LABELS[name]()}: {'< 5' if value is None else value}", "")
         for name, value in reports.usage_rows(values)
     ]
-    return Panel("figures", _("Your figures this quarter"), lines, _("No figures yet."))
+    return Panel(
+        "figures",
+        _("Your figures this quarter"),
+        lines,
+        _("No figures yet."),
+        (_("Statistics"), _url("insights_dashboard_municipality", municipality.pk)),
+    )
 
 
 def _own_invoices(municipality) -> Panel:

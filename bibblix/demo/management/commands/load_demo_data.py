@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bibblix.billing import demo as billing_demo
 from bibblix.catalogue import demo as catalogue_demo
 from bibblix.demo import follow_up as follow_up_demo
+from bibblix.insights import demo as insights_demo
 from bibblix.lending import demo as lending_demo
 from bibblix.members import demo as members_demo
 from bibblix.members import staff_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         patrons_demo.load(out=out)
         billing_demo.load(out=out)
         lending_demo.load(out=out)
+        insights_demo.load(out=out)
         follow_up_demo.load(out=out)
         staff = staff_demo.load(out=out)
         out("")
