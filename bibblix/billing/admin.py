@@ -1,19 +1,28 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from bibblix.lib.money import format_sek
+from bibblix.members.services import is_limited_staff
 
 from .models import (
     AccountMapping,
-    BillingRun,
     FeeSchedule,
     FeeTier,
     FeeVat,
-    Invoice,
-    InvoiceLine,
     Issuer,
     NumberSeries,
-    Payment,
 )
+
+
+class AssociationOnlyAdmin(admin.ModelAdmin):
+    """Fees, issuers and accounts are the association's: a municipality's staff never see them
+    (their role may view billing only for their own invoices)."""
+
+    def has_module_permission(self, request):
+        return not is_limited_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return not is_limited_staff(request.user) and super().has_view_permission(request, obj)
 
 
 class FeeTierInline(admin.TabularInline):
@@ -27,11 +36,11 @@ class FeeVatInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
+class FeeScheduleAdmin(AssociationOnlyAdmin):
     list_display = ["year", "is_example", "vat_rate_basis_points", "connection_fee"]
     inlines = [FeeTierInline, FeeVatInline]
 
-    @admin.display(description="connection fee")
+    @admin.display(description=_("connection fee"))
     def connection_fee(self, obj: FeeSchedule) -> str:
         return format_sek(obj.connection_fee_ore)
 
@@ -43,32 +52,15 @@ class NumberSeriesInline(admin.TabularInline):
 
 
 @admin.register(Issuer)
-class IssuerAdmin(admin.ModelAdmin):
+class IssuerAdmin(AssociationOnlyAdmin):
     list_display = ["organisation", "vat_number", "bankgiro", "is_placeholder"]
     inlines = [NumberSeriesInline]
 
 
 @admin.register(AccountMapping)
-class AccountMappingAdmin(admin.ModelAdmin):
+class AccountMappingAdmin(AssociationOnlyAdmin):
     list_display = ["account", "name", "purpose", "fee_type", "issuer"]
 
 
-@admin.register(BillingRun)
-class BillingRunAdmin(admin.ModelAdmin):
-    list_display = ["issuer", "year", "quarter", "state", "created_at", "approved_at"]
-
-
-class InvoiceLineInline(admin.TabularInline):
-    model = InvoiceLine
-    extra = 0
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "kind", "issuer", "buyer", "status", "total_ore"]
-    inlines = [InvoiceLineInline]
-
-
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["paid_on", "amount_ore", "reference", "payer_name", "invoice", "source"]
+# Payments, BgMax files and reminders: their own module (PaymentAdmin with its screens).
+from . import payment_admin, run_admin  # noqa: E402, F401

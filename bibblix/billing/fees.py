@@ -89,7 +89,7 @@ def charges(period: Period, *, issuer_id: int | None = None) -> list[Charge]:
     """Every charge the register and the schedule imply for `period` (of one issuer's
     organisation id when given), merged per (issuer, buyer, key)."""
     rules = _Rules(schedule_for(period.year), period)
-    for membership in members.memberships_overlapping(period.start, period.end):
+    for membership in rules.load():
         rules.add_membership(membership)
     merged: dict[tuple, Charge] = {}
     for charge in rules.out:
@@ -146,19 +146,42 @@ class _Rules:
         self.schedule, self.period, self.out = schedule, period, []
         self.vat = {rule.fee_type: rule for rule in schedule.vat_rules.all()}
         self.connections: dict[int, list] = {}
-        self.history: dict[int, list] = {}
+        self.history: dict[int, list] = defaultdict(list)
+        self.invoicers: dict[int, object] = {}
+
+    def load(self) -> list:
+        """Read the register in a few queries: every membership (the history decides joins and
+        re-joins), the connection periods of the members, and return the period's memberships."""
+        overlapping = []
+        everything = members.memberships_overlapping(datetime.date.min, datetime.date.max)
+        for membership in everything:
+            self.history[membership.organisation_id].append(membership)
+            start, end = membership.start_date, membership.end_date
+            if (start is None or start < self.period.end) and (
+                end is None or end > self.period.start
+            ):
+                overlapping.append(membership)
+        self.connections = members.connection_periods_for({m.organisation_id for m in overlapping})
+        return overlapping
 
     # --- reading the register -----------------------------------------------------------
 
     def periods_of(self, organisation) -> list:
-        if organisation.pk not in self.connections:
-            self.connections[organisation.pk] = members.connection_periods(organisation)
-        return self.connections[organisation.pk]
+        return self.connections.get(organisation.pk, [])
 
     def memberships_of(self, organisation) -> list:
-        if organisation.pk not in self.history:
-            self.history[organisation.pk] = list(members.memberships_of(organisation))
         return self.history[organisation.pk]
+
+    def invoicer_on(self, organisation, day: datetime.date):
+        """Who invoices `organisation` on `day`: the whole arrangement on the period's first day
+        in one read (members.services.invoicing_arrangement_on), other days one by one."""
+        if day != self.period.start:
+            return members.invoicer_on(organisation, day)
+        if not self.invoicers:
+            self.invoicers = {
+                buyer.pk: invoicer for invoicer, buyer, _m in members.invoicing_arrangement_on(day)
+            }
+        return self.invoicers.get(organisation.pk)
 
     def pieces(self, membership) -> list[tuple[datetime.date, datetime.date]]:
         """`membership` within the period, cut where its group's membership changes."""
@@ -192,7 +215,7 @@ class _Rules:
     def add_membership(self, membership) -> None:
         buyer = membership.organisation
         for start, end in self.pieces(membership):
-            invoicer = members.invoicer_on(buyer, start)
+            invoicer = self.invoicer_on(buyer, start)
             if invoicer is None:
                 continue
             if membership.route == Route.DIRECT:
@@ -242,7 +265,7 @@ class _Rules:
     def through_group(self, body, municipality, membership, start, end) -> None:
         """The invoicing body re-invoices the municipality; the region pays its share."""
         region = membership.group
-        region_invoicer = members.invoicer_on(region, start)
+        region_invoicer = self.invoicer_on(region, start)
         tier = self.tier(municipality)
         if tier is None:
             return

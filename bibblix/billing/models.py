@@ -522,3 +522,7 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.reference or self.payer_name}"
+
+
+# Incoming payments and reminders have their own module; imported here so Django finds them.
+from .payment_models import BgMaxEntry, BgMaxFile, Reminder  # noqa: E402, F401

@@ -225,6 +225,7 @@ def invoice_document(invoice_or_id) -> InvoiceDocument:
             period_start=line.period_start,
             period_end=line.period_end,
             note=line.provenance,
+            fee_type=line.fee_type,
         )
         for line in invoice.lines.all()
     )

@@ -169,17 +169,28 @@ def connection_periods(
 ) -> list[tuple[datetime.date, datetime.date | None]]:
     """`organisation`'s connected periods as (first day, end) pairs; the end is the first day
     without the service (None while open), so billing can count days with end - start."""
-    periods: list[list] = []
-    for event in organisation.connection_events.filter(cancelled_at__isnull=True).order_by(
-        "effective_date", "recorded_at", "pk"
-    ):
-        is_active = event.state in ACTIVE_STATES
-        is_open = bool(periods) and periods[-1][1] is None
+    return connection_periods_for([organisation.pk])[organisation.pk]
+
+
+def connection_periods_for(
+    organisation_ids,
+) -> dict[int, list[tuple[datetime.date, datetime.date | None]]]:
+    """`connection_periods` of many organisations from one query, keyed by organisation id."""
+    periods: dict[int, list[list]] = {pk: [] for pk in organisation_ids}
+    events = (
+        ConnectionEvent.objects.filter(organisation_id__in=periods, cancelled_at__isnull=True)
+        .order_by("organisation_id", "effective_date", "recorded_at", "pk")
+        .values_list("organisation_id", "state", "effective_date")
+    )
+    for organisation_id, state, day in events:
+        own = periods[organisation_id]
+        is_active = state in ACTIVE_STATES
+        is_open = bool(own) and own[-1][1] is None
         if is_active and not is_open:
-            periods.append([event.effective_date, None])
+            own.append([day, None])
         elif not is_active and is_open:
-            periods[-1][1] = event.effective_date
-    return [(start, end) for start, end in periods]
+            own[-1][1] = day
+    return {pk: [(start, end) for start, end in own] for pk, own in periods.items()}
 
 
 def connection_events_between(
@@ -344,6 +355,7 @@ __all__ = [
     "connect",
     "connected_libraries",
     "connection_periods",
+    "connection_periods_for",
     "contacts_of",
     "coordinators",
     "connected_on",

@@ -36,6 +36,7 @@ class DocumentLine:
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None  # inclusive
     note: str = ""  # where the line came from: period, population, tier, schedule row
+    fee_type: str = ""  # billing.models.FeeType value; picks the revenue account in SIE
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ for which period, the taxable amount per rate, the rate, the VAT, and the reason
 charged; a credit note names the invoice it changes. Invoices to Swedish buyers are in Swedish.
 """
 
+import threading
 from pathlib import Path
 
 import weasyprint
@@ -36,20 +37,32 @@ def invoice_pdf(doc: InvoiceDocument) -> bytes:
 def render_invoice(doc: InvoiceDocument) -> weasyprint.Document:
     """The laid-out pages of the PDF (for writing, or for reading its text back in tests)."""
     check_document(doc)
-    fonts = {weight: path for weight, path in _font_paths().items() if path}
-    font_config = FontConfiguration()
-    faces = "".join(
-        f'@font-face {{ font-family: "Invoice Sans"; font-weight: {weight}; '
-        f'src: url("{Path(path).as_uri()}"); }}'
-        for weight, path in fonts.items()
-    )
-    fetcher = _OnlyTheseFiles({Path(path).as_uri() for path in fonts.values()})
-    stylesheets = [
-        weasyprint.CSS(string=faces, font_config=font_config, url_fetcher=fetcher),
-        weasyprint.CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher),
-    ]
+    font_config, stylesheets, fetcher = _styles()
     html = weasyprint.HTML(string=invoice_html(doc), url_fetcher=fetcher)
     return html.render(stylesheets=stylesheets, font_config=font_config)
+
+
+_per_thread = threading.local()
+
+
+def _styles() -> tuple[FontConfiguration, list[weasyprint.CSS], URLFetcher]:
+    """Fonts and style sheets, parsed once per thread: parsing them took longer than laying out
+    an invoice, and an export makes hundreds. FontConfiguration is not shared between threads."""
+    if not hasattr(_per_thread, "styles"):
+        fonts = {weight: path for weight, path in _font_paths().items() if path}
+        font_config = FontConfiguration()
+        faces = "".join(
+            f'@font-face {{ font-family: "Invoice Sans"; font-weight: {weight}; '
+            f'src: url("{Path(path).as_uri()}"); }}'
+            for weight, path in fonts.items()
+        )
+        fetcher = _OnlyTheseFiles({Path(path).as_uri() for path in fonts.values()})
+        stylesheets = [
+            weasyprint.CSS(string=faces, font_config=font_config, url_fetcher=fetcher),
+            weasyprint.CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher),
+        ]
+        _per_thread.styles = (font_config, stylesheets, fetcher)
+    return _per_thread.styles
 
 
 def invoice_html(doc: InvoiceDocument) -> str:

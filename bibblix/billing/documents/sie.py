@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 
+from django.utils.translation import gettext as _
+
 from bibblix.lib.money import kronor_decimal
 
 from .checks import DocumentError, check_document
@@ -18,6 +20,8 @@ from .data import InvoiceDocument, Party
 
 # Accounts by role, from the BAS chart of accounts; billing's BAS mapping (edited by staff)
 # passes its own mapping with the same keys. VAT accounts are keyed by rate in whole percent.
+# Revenue is credited per line: to "revenue_<fee type>" when the mapping has it (e.g.
+# "revenue_service"), else to the account of the line's VAT category ("revenue_S"/"revenue_O").
 DEFAULT_ACCOUNTS: dict[str, str] = {
     "receivable": "1510",  # Kundfordringar
     "bank": "1930",  # Företagskonto / checkkonto (bankgiro)
@@ -67,14 +71,15 @@ def invoice_voucher(
     series: str = INVOICE_SERIES,
     number: str = "",
 ) -> Voucher:
-    """The voucher of an invoice (debit receivables, credit revenue per VAT category and output
-    VAT per rate) or of a credit note (the same, reversed)."""
+    """The voucher of an invoice (debit receivables, credit revenue per fee type or VAT category
+    and output VAT per rate) or of a credit note (the same, reversed)."""
     check_document(doc)
     sign = -1 if doc.kind == "credit_note" else 1
     rows = [Transaction(_account(accounts, "receivable"), sign * doc.total_ore)]
-    for vat in doc.vat:
-        revenue = _account(accounts, f"revenue_{vat.category}")
-        rows.append(Transaction(revenue, -sign * vat.taxable_ore))
+    for line in doc.lines:
+        revenue = accounts.get(f"revenue_{line.fee_type}") if line.fee_type else None
+        revenue = revenue or _account(accounts, f"revenue_{line.vat_category}")
+        rows.append(Transaction(revenue, -sign * line.net_ore))
     for vat in doc.vat:
         if vat.vat_ore:
             key = f"vat_out_{vat.rate_bp / 100:g}"  # 2500 -> "vat_out_25"
@@ -125,8 +130,9 @@ def sie_file(
     for voucher in vouchers:
         if not voucher.transactions or voucher.balance_ore != 0:
             raise DocumentError(
-                f"voucher {voucher.text!r} does not balance "
-                f"({kronor_decimal(voucher.balance_ore)} kr)"
+                voucher.text,
+                _("the voucher does not balance (%(difference)s kr)")
+                % {"difference": kronor_decimal(voucher.balance_ore)},
             )
     generated_on = generated_on or datetime.date.today()
     accounts = sorted({t.account for v in vouchers for t in v.transactions})
@@ -159,7 +165,9 @@ def _account(accounts: Mapping[str, str], role: str) -> str:
     try:
         return accounts[role]
     except KeyError:
-        raise DocumentError(f"no account for {role!r} in the BAS mapping") from None
+        raise DocumentError(
+            _("BAS mapping"), _("no account for %(role)s") % {"role": role}
+        ) from None
 
 
 def _merge(rows: list[Transaction]) -> tuple[Transaction, ...]:

@@ -7,6 +7,7 @@ UBL 2.1 schemas; the business rules are EN 16931 and Peppol's, including the Swe
 
 import datetime
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from bibblix.lib.money import kronor_decimal
@@ -77,14 +78,14 @@ def invoice_xml(doc: InvoiceDocument) -> bytes:
 
 def _check_for_peppol(doc: InvoiceDocument) -> None:
     check_document(doc)
-    name = doc.number or "draft"
+    name = doc.number or _("draft")
     if not doc.number:
-        raise DocumentError("a draft has no number yet: approve the run before the e-invoice")
+        raise DocumentError(name, _("a draft has no number yet: approve the run first"))
     if not doc.buyer_reference.strip():
         # PEPPOL-EN16931-R003; Swedish public buyers route invoices by it.
-        raise DocumentError(f"{name}: the buyer reference is missing")
+        raise DocumentError(name, _("the buyer reference is missing"))
     if doc.kind == "invoice" and doc.total_ore > 0 and not doc.due_date:
-        raise DocumentError(f"{name}: an invoice to pay needs a due date (BR-CO-25)")
+        raise DocumentError(name, _("an invoice to pay needs a due date (BR-CO-25)"))
 
 
 def _cbc(parent, name: str, text: str, **attributes: str):

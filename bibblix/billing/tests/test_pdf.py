@@ -1,5 +1,7 @@
 import dataclasses
 import datetime
+import shutil
+import subprocess
 
 import pytest
 
@@ -119,5 +121,18 @@ def test_text_from_the_register_is_text_never_markup():
 
 
 def test_refuses_a_document_whose_sums_do_not_add_up():
-    with pytest.raises(DocumentError, match="net plus VAT"):
+    with pytest.raises(DocumentError, match="netto plus moms"):
         invoice_pdf(dataclasses.replace(PRO_RATA, total_ore=1))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_poppler_reads_the_same_legal_content(tmp_path, invoice_text):
+    """The PDF reader these tests use agrees with poppler's on what a buyer sees."""
+    path = tmp_path / "invoice.pdf"
+    path.write_bytes(invoice_pdf(PRO_RATA))
+    poppler = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in ["Godkänd för F-skatt", "SE802014111801", "2026000163", "KS-4711"]:
+        assert expected in poppler and expected in invoice_text
+    assert format_sek(6_215_754).replace("\u00a0", " ") in poppler.replace("\u00a0", " ")

@@ -128,10 +128,25 @@ def test_quotes_and_control_characters_in_text_are_escaped():
 
 def test_an_unbalanced_voucher_is_refused():
     voucher = Voucher("F", "1", JAN_15, "Fel", (Transaction("1510", 100), Transaction("3001", -99)))
-    with pytest.raises(DocumentError, match="does not balance"):
+    with pytest.raises(DocumentError, match="balanserar inte"):
         sie_file([voucher], SELLER)
 
 
 def test_a_voucher_without_rows_is_refused():
-    with pytest.raises(DocumentError, match="does not balance"):
+    with pytest.raises(DocumentError, match="balanserar inte"):
         sie_file([Voucher("F", "1", JAN_15, "Tom", ())], SELLER)
+
+
+def test_revenue_goes_to_the_fee_type_account_when_the_mapping_has_one():
+    accounts = DEFAULT_ACCOUNTS | {"revenue_service": "3011"}
+    doc = document(
+        line(4_000_000, "Serviceavgift", fee_type="service"),
+        line(1_000_000, "Anslutningsavgift", fee_type="connection"),  # no own account: 3001
+        line(500_000, "Serviceavgift, tillägg", fee_type="service"),
+    )
+    assert invoice_voucher(doc, accounts).transactions == (
+        Transaction("1510", 6_875_000),
+        Transaction("3011", -4_500_000),
+        Transaction("3001", -1_000_000),
+        Transaction("2611", -1_375_000),
+    )

@@ -179,11 +179,11 @@ def test_placeholder_marks_stay_out_of_the_identifiers():
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"buyer_reference": " "}, "buyer reference"),
-        ({"number": ""}, "draft"),
-        ({"due_date": None}, "due date"),
-        ({"total_ore": 1}, "net plus VAT"),
-        ({"net_ore": 1}, "lines do not add up"),
+        ({"buyer_reference": " "}, "köparens referens saknas"),
+        ({"number": ""}, "utkast: ett utkast har inget nummer"),
+        ({"due_date": None}, "förfallodatum"),
+        ({"total_ore": 1}, "netto plus moms är inte totalbeloppet"),
+        ({"net_ore": 1}, "raderna summerar inte"),
     ],
 )
 def test_refuses_a_document_that_cannot_be_a_valid_e_invoice(change, message):
@@ -199,5 +199,5 @@ def test_refuses_outside_vat_mixed_with_standard_rate():
 
 
 def test_refuses_a_credit_note_without_its_invoice():
-    with pytest.raises(DocumentError, match="must name the invoice"):
+    with pytest.raises(DocumentError, match="måste ange fakturan den krediterar"):
         invoice_xml(credit_note(referenced_invoice=None))
