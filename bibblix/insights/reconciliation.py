@@ -125,19 +125,20 @@ def _add_connected_members(year, rows, row_for, municipality_id) -> None:
     """Every municipality connected some day of the year gets a row, so one that was never
     invoiced shows up; its invoicer is the one of its first connected day in the year."""
     found = members.municipalities([municipality_id] if municipality_id is not None else None)
+    ids = list(found.values_list("pk", flat=True))
     billed_buyers = {buyer_id for _issuer, buyer_id in rows}
-    for organisation in found:
-        periods = members.connection_periods(organisation)
+    for organisation_id, periods in members.connection_periods_for(ids).items():
         days = connected_days(periods, year)
         if not days:
             continue
-        if organisation.pk in billed_buyers:
+        if organisation_id in billed_buyers:
             for (_issuer, buyer_id), row in rows.items():
-                if buyer_id == organisation.pk:
+                if buyer_id == organisation_id:
                     row.connected_days = days
             continue
+        organisation = found.get(pk=organisation_id)
         invoicer = members.invoicer_on(organisation, _first_connected_day(periods, year))
-        row_for(invoicer.pk if invoicer else None, organisation.pk).connected_days = days
+        row_for(invoicer.pk if invoicer else None, organisation_id).connected_days = days
 
 
 def _first_connected_day(periods, year: int) -> datetime.date:

@@ -57,6 +57,9 @@ def review(day: datetime.date | None = None, *, municipality_id: int | None = No
     has_login_data = bool(quiet)
     recent = _activity(day - datetime.timedelta(days=FAILING_WINDOW_DAYS))
     has_billing = billing_data.has_invoices()
+    invoices: dict[int, list] = {}
+    for entry in (billing_data.ledger(None, today=day) or []) if has_billing else []:
+        invoices.setdefault(entry.buyer_id, []).append(entry)
     rows = []
     for municipality in connected:
         row = ReviewRow(municipality, list(municipality.libraries.filter(is_active=True)))
@@ -64,7 +67,7 @@ def review(day: datetime.date | None = None, *, municipality_id: int | None = No
         if has_login_data:
             row.flags += _library_flags(row.libraries, quiet, recent)
         if has_billing:
-            row.flags += _invoice_flags(municipality)
+            row.flags += _invoice_flags(invoices.get(municipality.pk, []))
         rows.append(row)
     return rows, has_login_data, has_billing
 
@@ -109,9 +112,9 @@ def is_failing(activity: dict) -> bool:
     return failures >= FAILING_MIN_FAILURES and failures >= logins
 
 
-def _invoice_flags(municipality) -> list[Flag]:
+def _invoice_flags(ledger_rows) -> list[Flag]:
     flags = []
-    for row in billing_data.invoices_for_member(municipality.pk) or []:
+    for row in ledger_rows:
         if row.kind != "invoice" or row.state not in {"open", "partly_paid"}:
             continue
         url = _url("admin:billing_invoice_change", row.invoice_id)
