@@ -31,7 +31,8 @@ def _kr(ore) -> str:
     return "–" if ore is None else format_sek(ore)
 
 
-def _number(value) -> str:
+def number(value) -> str:
+    """A figure the Swedish way: 12 345 and 1,5; "–" for None."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -151,11 +152,11 @@ def _usage(usage: dict) -> dict:
     return {
         "available": True,
         "rows": [
-            (str(USAGE_LABELS[name]()) if name in USAGE_LABELS else name, _number(value))
+            (str(USAGE_LABELS[name]()) if name in USAGE_LABELS else name, number(value))
             for name, value in usage["figures"]
         ],
         "top_books_title": _("Most borrowed books"),
-        "top_books": [(name, _number(value)) for name, value in usage.get("top_books", [])],
+        "top_books": [(name, number(value)) for name, value in usage.get("top_books", [])],
         "chart_title": _("Loans per month, last twelve months"),
         "trend": usage["trend"],
     }

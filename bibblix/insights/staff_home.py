@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from bibblix.lib.money import format_sek
 from bibblix.members import services as members
@@ -199,14 +199,14 @@ def _unmatched() -> Panel:
 
 def _own_figures(municipality, today) -> Panel:
     from . import services
-    from .report_sections import USAGE_LABELS
+    from .report_sections import USAGE_LABELS, number
 
     quarter = quarter_of(today)
     values = services.usage_figures(
         quarter.first_day, today, municipality_id=municipality.pk, for_association=False
     )
     lines = [
-        (f"{USAGE_LABELS[name]()}: {'< 5' if value is None else value}", "")
+        (f"{USAGE_LABELS[name]()}: {'< 5' if value is None else number(value)}", "")
         for name, value in reports.usage_rows(values)
     ]
     return Panel(
@@ -216,6 +216,15 @@ def _own_figures(municipality, today) -> Panel:
         _("No figures yet."),
         (_("Statistics"), _url("insights_dashboard_municipality", municipality.pk)),
     )
+
+
+INVOICE_STATES = {
+    "open": lambda: pgettext("invoice state", "open"),
+    "partly_paid": lambda: pgettext("invoice state", "partly paid"),
+    "paid": lambda: pgettext("invoice state", "paid"),
+    "overpaid": lambda: pgettext("invoice state", "overpaid"),
+    "credited": lambda: pgettext("invoice state", "credited"),
+}
 
 
 def _own_invoices(municipality) -> Panel:
