@@ -67,11 +67,13 @@ def _arrangement(day: datetime.date) -> list[dict]:
 def _register_events(quarter: YearQuarter) -> list[dict]:
     events = members.connection_events_between(quarter.first_day, quarter.last_day)
     wanted = {"connected", "notice_given", "ended", "agreement_signed"}
+    today = members.today()
     return [
         {
             "date": event.effective_date.isoformat(),
             "kind": event.state,
             "organisation": event.organisation.name,
+            "is_planned": event.effective_date > today,  # as of when the report was built
         }
         for event in events
         if event.state in wanted

@@ -89,6 +89,8 @@ def _event(event: dict) -> str:
         }
     else:
         what = EVENT_LABELS[event["kind"]]()
+        if event.get("is_planned"):
+            what += " " + _("(planned)")
     return f"{event['date']} {event['organisation']}: {what}"
 
 

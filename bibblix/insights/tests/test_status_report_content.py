@@ -84,3 +84,13 @@ def test_without_billing_the_economy_says_so_instead_of_inventing_figures(db):
         assert economy["no_billing"] == "Fakturering saknas för perioden"
         assert economy["reconciliation"] == ""
         assert all(row[4] == "–" for row in economy["rows"])
+
+
+@time_machine.travel("2026-10-20 10:00 +0200", tick=False)
+def test_a_step_later_in_the_quarter_is_marked_planned(db):
+    register()
+    events = sections(build_content(Q4))["events"]
+    assert events == [
+        "2026-10-15 Lerum: uppsägning",
+        "2026-11-01 Kungälv: ansluten (driftstart) (planerad)",
+    ]
