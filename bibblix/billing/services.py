@@ -282,3 +282,11 @@ def payments_between(
     if issuer_id is not None:
         payments = payments.filter(invoice__issuer_id=issuer_id)
     return list(payments.select_related("invoice").order_by("-paid_on", "pk"))
+
+
+def unmatched_payments() -> list[Payment]:
+    """Payments no invoice claims yet, oldest first (billing.payments' list, offered here for
+    insights' staff home, which reads billing only through its services)."""
+    from .payments import unmatched_payments as unmatched  # payments imports this module
+
+    return list(unmatched())

@@ -1,5 +1,7 @@
 """The staff home says what needs attention, per role, and keeps the list of tables."""
 
+import datetime
+
 import time_machine
 
 from bibblix.insights.quarters import YearQuarter
@@ -64,3 +66,22 @@ def test_a_run_waiting_for_approval_and_an_overdue_invoice_are_on_the_home(
     [(overdue, _url)] = panels["overdue"].lines
     assert overdue.startswith("GI10001 Borås")
     assert _panels(coordinator)["runs"].lines == panels["runs"].lines
+
+
+def test_economy_sees_unmatched_payments_and_payments_of_the_last_30_days(db, economist):
+    from bibblix.billing.models import Payment
+
+    Payment.objects.create(
+        amount_ore=12_345_00,
+        paid_on=datetime.date(2026, 11, 20),
+        source="manual",
+        payer_name="Okänd",
+    )
+    with time_machine.travel("2026-12-01 10:00 +0100", tick=False):
+        panels = _panels(economist)
+    assert [text for text, _url in panels["unmatched"].lines] == [
+        "2026-11-20 Okänd: 12\u00a0345,00\u00a0kr"
+    ]
+    assert [text for text, _url in panels["payments"].lines] == [
+        "2026-11-20 Okänd: 12\u00a0345,00\u00a0kr"
+    ]
