@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/insights/dashboard/", include("bibblix.insights.urls")),
+    path("staff/insights/", include("bibblix.insights.staff_urls")),
     path("staff/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("bibblix.patrons.urls")),

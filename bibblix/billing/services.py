@@ -271,3 +271,22 @@ def _notes(invoice: Invoice, seller: Party) -> tuple[str, ...]:
     if invoice.is_supplementary:
         notes.append(_("Supplementary invoice for the same period."))
     return tuple(notes)
+
+
+def payments_between(
+    start: datetime.date, end: datetime.date, *, issuer_id: int | None = None
+) -> list[Payment]:
+    """Payments received from `start` to `end` inclusive (by payment day), newest first; with
+    `issuer_id`, only those matched to that issuer's invoices (for insights' budget outcome)."""
+    payments = Payment.objects.filter(paid_on__gte=start, paid_on__lte=end)
+    if issuer_id is not None:
+        payments = payments.filter(invoice__issuer_id=issuer_id)
+    return list(payments.select_related("invoice").order_by("-paid_on", "pk"))
+
+
+def unmatched_payments() -> list[Payment]:
+    """Payments no invoice claims yet, oldest first (billing.payments' list, offered here for
+    insights' staff home, which reads billing only through its services)."""
+    from .payments import unmatched_payments as unmatched  # payments imports this module
+
+    return list(unmatched())

@@ -10,6 +10,7 @@ so deleting an organisation or a book changes no figure.
 The rows are raw figures: pages show them only through `insights.suppression`, never directly.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,121 @@ class FillState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} → {self.filled_through}"
+
+
+# --- budget, costs and the quarterly status report -------------------------------------------
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("Q1 (Jan–Mar)")
+    Q2 = 2, _("Q2 (Apr–Jun)")
+    Q3 = 3, _("Q3 (Jul–Sep)")
+    Q4 = 4, _("Q4 (Oct–Dec)")
+
+
+class BudgetLine(models.Model):
+    """One budgeted amount for a quarter, entered by the association. Amounts exclude VAT."""
+
+    class Kind(models.TextChoices):
+        REVENUE = "revenue", _("Revenue")
+        COST = "cost", _("Cost")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    account = models.CharField(
+        _("account"), max_length=10, blank=True, help_text=_("BAS account, e.g. 3041 or 5420.")
+    )
+    label = models.CharField(_("label"), max_length=200)
+    amount_ore = models.BigIntegerField(
+        _("amount (öre, excluding VAT)"), help_text=_("In öre: 150000 is 1 500,00 kr.")
+    )
+
+    class Meta:
+        ordering = ["year", "quarter", "kind", "account", "label"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter} {self.get_kind_display()}: {self.label}"
+
+
+class CostLine(models.Model):
+    """An actual cost entered by the association (invoices it received, salaries, licences).
+    Amounts exclude VAT, like the budget."""
+
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=200)
+    account = models.CharField(_("account"), max_length=10, blank=True)
+    amount_ore = models.BigIntegerField(
+        _("amount (öre, excluding VAT)"), help_text=_("In öre: 150000 is 1 500,00 kr.")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "label"]
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.label}"
+
+
+class StatusReport(models.Model):
+    """One version of a quarter's status report. A draft holds the edited texts and is built
+    from live data when shown; approving freezes everything shown into `snapshot`, so later
+    changes in the register or the ledger never change an approved version. A new version of
+    an approved quarter starts as a draft copy of its texts."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    background = models.TextField(_("background"), blank=True)
+    events_note = models.TextField(
+        _("important events (free text)"),
+        blank=True,
+        help_text=_("Added after the events generated from the register and billing."),
+    )
+    economy_note = models.TextField(_("economic status (free text)"), blank=True)
+    personnel = models.TextField(_("personnel resources"), blank=True)
+    snapshot = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "version"], name="unique_status_report_version"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                condition=models.Q(state="draft"),
+                name="one_draft_status_report_per_quarter",
+            ),
+        ]
+        permissions = [("approve_statusreport", _("Can approve a status report"))]
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter} v{self.version}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED

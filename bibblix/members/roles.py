@@ -16,7 +16,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),
-        ("insights", ALL),
+        ("insights", ALL + ("approve_statusreport",)),
         ("usage", ("view",)),
         ("auth", ("view", "add", "change")),
     ],

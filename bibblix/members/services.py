@@ -193,6 +193,26 @@ def connection_periods_for(
     return {pk: [(start, end) for start, end in own] for pk, own in periods.items()}
 
 
+def connection_events_between(
+    start: datetime.date, end: datetime.date
+) -> QuerySet[ConnectionEvent]:
+    """Steps (not cancelled) effective from `start` to `end` inclusive, in date order: what
+    happened in the register in a period (for reports)."""
+    return (
+        ConnectionEvent.objects.filter(
+            effective_date__gte=start, effective_date__lte=end, cancelled_at__isnull=True
+        )
+        .select_related("organisation")
+        .order_by("effective_date", "organisation__name", "pk")
+    )
+
+
+def organisations(ids) -> QuerySet[Organisation]:
+    """Organisations of any kind with these ids (e.g. to name invoicers and buyers in reports);
+    staff pages scope them with scope_for_staff."""
+    return Organisation.objects.filter(pk__in=list(ids))
+
+
 def contacts_of(organisation: Organisation, role: str | None = None) -> QuerySet[Contact]:
     """Active contacts of `organisation`, optionally of one Contact.Role."""
     contacts = organisation.contacts.filter(is_active=True)
@@ -339,6 +359,7 @@ __all__ = [
     "contacts_of",
     "coordinators",
     "connected_on",
+    "connection_events_between",
     "describe_route",
     "end_connection",
     "get_library",
@@ -352,6 +373,7 @@ __all__ = [
     "membership_on",
     "memberships_of",
     "memberships_overlapping",
+    "organisations",
     "reconnect",
     "record_event",
     "record_membership",

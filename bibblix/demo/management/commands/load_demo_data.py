@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bibblix.billing import demo as billing_demo
 from bibblix.demo import catalogue as catalogue_demo
+from bibblix.demo import follow_up as follow_up_demo
 from bibblix.demo import lending as lending_demo
 from bibblix.demo import members as members_demo
 from bibblix.demo import patrons as patrons_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         billing_demo.load(out=out)
         lending_demo.load(out=out)
         insights_demo.load(out=out)
+        follow_up_demo.load(out=out)
         staff = staff_demo.load(out=out)
         out("")
         out(self.style.SUCCESS("Demo logins"))
