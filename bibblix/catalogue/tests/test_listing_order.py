@@ -4,7 +4,7 @@ import pytest
 
 from bibblix.catalogue import services
 from bibblix.catalogue.models import Book
-from bibblix.catalogue.opds import selection
+from bibblix.opds import selection
 
 from .builders import make_book, make_theme
 
