@@ -36,12 +36,27 @@ def wait_until(page, predicate: str, arg=None, timeout: float = 10_000) -> None:
     page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=100)
 
 
+# A turn into a new chapter first shows the blank page at the old chapter's edge (and reports
+# its fraction); the reader marks the page with data-reader-turning until the turn has ended.
+SETTLED = "!document.documentElement.dataset.readerTurning"
+
+
 def wait_past(page, value: float) -> None:
-    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) > v", value)
+    """Wait until the page has turned past `value` and the turn has ended."""
+    wait_until(
+        page,
+        f"v => {SETTLED} && Number(document.documentElement.dataset.readerFraction) > v",
+        value,
+    )
 
 
 def wait_before(page, value: float) -> None:
-    wait_until(page, "v => Number(document.documentElement.dataset.readerFraction) < v", value)
+    """Wait until the page has turned back before `value` and the turn has ended."""
+    wait_until(
+        page,
+        f"v => {SETTLED} && Number(document.documentElement.dataset.readerFraction) < v",
+        value,
+    )
 
 
 SHOWS_LOCATOR = """cfi => {

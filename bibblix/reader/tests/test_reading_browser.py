@@ -37,6 +37,44 @@ def test_child_turns_pages_with_buttons_keys_taps_and_swipes(device, live_server
     assert fraction(device) < after_tap
 
 
+HOLD_BACK_SECOND_CHAPTER = """async () => {
+    const view = window.bibblixReader.view
+    await view.renderer.goTo({ index: 0, anchor: 1 })
+    const section = view.book.sections[1]
+    const load = section.load.bind(section)
+    const held = new Promise(resolve => { window.releaseSecondChapter = resolve })
+    section.load = async () => { await held; return load() }
+}"""
+
+
+def test_a_tap_while_the_next_chapter_loads_does_not_stop_page_turns(
+    phone, live_server, loan, patron_ale
+):
+    """On a slow tablet the child turns into the next chapter and taps the page before it has
+    loaded. The tap must not load that chapter a second time (foliate-js's snap at the end of a
+    touch did), and the page still turns back afterwards."""
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    # The last page of the first chapter; the second chapter loads only when the test says so.
+    phone.evaluate(HOLD_BACK_SECOND_CHAPTER)
+    end_of_first = fraction(phone)
+
+    phone.keyboard.press("ArrowRight")
+    wait_until(phone, "() => document.documentElement.dataset.readerTurning === 'true'")
+    box = phone.locator("foliate-view").bounding_box()
+    phone.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # Two frames: the paginator handles the end of the touch in the next one.
+    phone.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    phone.evaluate("() => window.releaseSecondChapter()")
+    wait_past(phone, end_of_first)
+    second_chapter = fraction(phone)
+    assert phone.evaluate("() => window.bibblixReader.view.lastLocation.section.current") == 1
+
+    phone.keyboard.press("ArrowLeft")
+    wait_before(phone, second_chapter)
+    assert phone.evaluate("() => window.bibblixReader.view.lastLocation.section.current") == 0
+
+
 def test_swipe_turns_the_page(phone, live_server, loan, patron_ale):
     log_in(phone.context, live_server, patron_ale)
     open_reader(phone, loan.book_id)

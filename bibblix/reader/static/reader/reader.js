@@ -156,7 +156,10 @@ async function addBookmark() {
 // --- page turning ---------------------------------------------------------------------------
 
 // Page turns run one after the other: a quick second tap waits for the first turn instead of
-// being lost while the page is still moving.
+// being lost while the page is still moving. Each waits for the whole turn before it, however
+// long a new chapter takes to load on a slow tablet: foliate-js ignores a turn asked for while
+// its own is still on its way, so starting the next one early (as a timer once did) lost it.
+// data-reader-turning is on the page while a turn is on its way.
 let turning = Promise.resolve()
 let pendingTurns = 0
 
@@ -165,15 +168,26 @@ function turn(direction) {
     pendingTurns++
     document.documentElement.dataset.readerTurning = 'true'
     turning = turning
-        // Some turns (into a new chapter) settle late; never let one hold up the next tap.
-        .then(() => Promise.race([
-            direction < 0 ? view.goLeft() : view.goRight(),
-            new Promise(resolve => setTimeout(resolve, 700)),
-        ]))
+        .then(() => (direction < 0 ? view.goLeft() : view.goRight()))
         .catch(error => console.error(error))
         .finally(() => {
             if (--pendingTurns === 0) delete document.documentElement.dataset.readerTurning
         })
+}
+
+// foliate-js's paginator ends every touch on the page with snap(): it settles a swipe on the
+// nearest page and, from the blank page at a chapter's edge, loads the next chapter. A tap on a
+// tap zone is a touch too. When its snap ran while that tap's turn into a new chapter was under
+// way (the paginator shows the blank edge page meanwhile), both loaded the chapter at once; the
+// second removed the first one's frame before it loaded, the turn never ended, and foliate-js
+// ignored every later button, key and tap. So a snap waits for the turns asked for before it.
+function queueSnaps(renderer) {
+    const snap = renderer.snap?.bind(renderer)
+    if (!snap) return
+    renderer.snap = (...args) => {
+        if (pendingTurns) turning.then(() => snap(...args))
+        else snap(...args)
+    }
 }
 
 function onKey(event) {
@@ -292,6 +306,7 @@ async function open() {
     view.addEventListener('load', onBookLoad)
     view.addEventListener('relocate', onRelocate)
     await view.open(book)
+    queueSnaps(view.renderer)
     if (view.isFixedLayout) {
         shownPage = new ShownPage(view)
         shownPage.addEventListener('change', ({ detail }) => showLocation(detail))
