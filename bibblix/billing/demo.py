@@ -121,9 +121,9 @@ def _placeholders() -> None:
 
 
 def _issuers() -> tuple[Issuer, Issuer]:
+    _placeholders()  # first: the VAT numbers below are made from the organisation numbers
     association = members.association()
     gits = Organisation.objects.filter(kind=Organisation.Kind.INVOICING_BODY).order_by("pk").first()
-    _placeholders()
     made = []
     # 5050-1055 is Bankgirot's published test number; GITS's is made up (check digit valid).
     for organisation, prefix, bankgiro in (
