@@ -58,7 +58,7 @@ class ComputeRunForm(forms.Form):
 class ApproveForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment (why, what was checked)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "billing-comment"}),
         max_length=2000,
     )
 
