@@ -12,7 +12,7 @@ import zipfile
 
 from django.core.cache import cache
 
-from bibblix.lib.epub_package import Package, read_package
+from bibblix.lib.epub_package import Package, PackageError, read_package
 
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -52,13 +52,19 @@ def media_type_of(book, name: str) -> str:
 
 
 def package_of(book) -> Package:
-    """The parsed package document with its table of contents, cached per stored file."""
+    """The parsed package document with its table of contents, cached per stored file;
+    EntryMissing when the stored file cannot be read as an EPUB."""
     key = f"reader:package:{book.pk}:{book.epub.name}:{book.updated_at.timestamp()}"
     package = cache.get(key)
     if package is None:
-        with open_zip(book) as archive:
-            names = set(archive.namelist())
-            package = read_package(lambda name: _read_limited(archive, name), names, with_toc=True)
+        try:
+            with open_zip(book) as archive:
+                names = set(archive.namelist())
+                read = lambda name: _read_limited(archive, name)  # noqa: E731
+                package = read_package(read, names, with_toc=True)
+        except (PackageError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            # Import checked the file; one that is damaged since is not there to read.
+            raise EntryMissing(book.epub.name) from exc
         cache.set(key, package, 60 * 60)
     return package
 

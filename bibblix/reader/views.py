@@ -141,11 +141,12 @@ def entry(request, book_id: int, token: str, path: str):
     try:
         grant = services.serve("pub", token, get_patron(request), book_id)
         data = package.read_entry(grant.book, path)
+        media_type = package.media_type_of(grant.book, path)
     except services.AccessDenied as error:
         return _denied(error)
     except package.EntryMissing:
         return HttpResponse(status=404)
-    response = HttpResponse(data, content_type=package.media_type_of(grant.book, path))
+    response = HttpResponse(data, content_type=media_type)
     response["Cache-Control"] = "private, max-age=60"
     return with_csp(response, ENTRY_CSP)
 
@@ -157,7 +158,10 @@ def manifest(request, book_id: int):
     grant = services.find_access(get_patron(request), book)
     if grant is None or not book.epub:
         return JsonResponse({"detail": _("Borrow the book first.")}, status=403)
-    data = build_manifest(request, book, services.sign_access("pub", grant))
+    try:
+        data = build_manifest(request, book, services.sign_access("pub", grant))
+    except package.EntryMissing:
+        return JsonResponse({"detail": _("This book cannot be opened right now.")}, status=404)
     response = JsonResponse(data, content_type="application/webpub+json")
     response["Cache-Control"] = "private, no-store"
     return response

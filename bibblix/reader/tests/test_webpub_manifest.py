@@ -104,3 +104,17 @@ def test_manifests_of_real_books_are_valid(
     assert manifest["toc"]
     first = child.get(path_of(manifest["readingOrder"][0]["href"]))
     assert first.status_code == 200
+
+
+def test_a_stored_file_that_is_no_longer_an_epub_answers_404_not_an_error(
+    child, patron_ale, make_book, make_loan
+):
+    from bibblix.reader import package
+
+    broken = make_book("Trasig", data=b"PK not a zip any more", number=9)
+    make_loan(patron_ale, broken)
+    response = child.get(f"/read/{broken.pk}/manifest.json")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+    with pytest.raises(package.EntryMissing):
+        package.media_type_of(broken, "EPUB/chapter-1.xhtml")
