@@ -128,4 +128,14 @@ def test_municipality_dashboard_on_a_phone(
     assert axe_violations(phone) == []
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, "the page scrolls sideways on a phone"
+    # At 200 % text the page still does not scroll sideways (wide tables scroll in their box).
+    phone.evaluate("document.documentElement.style.fontSize = '200%'")
+    phone.screenshot(path=str(SHOTS / "insights-ale-phone-200.png"), full_page=False)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    wide = phone.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > 392)
+             .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+    assert width <= 390 + 1, f"the page scrolls sideways at 200 % text: {wide}"
     assert errors == []
