@@ -142,7 +142,9 @@ def run_one() -> None:
         if state is None or state.filled_through < LAST:
             started = time.perf_counter()
             rollup.fill(until=LAST)
-            cursor.execute("ANALYZE insights_dailycount")
+            # What autovacuum does in production: statistics for the planner and the visibility
+            # map that lets the dashboards' reads stay in the (covering) indexes.
+            cursor.execute("VACUUM (ANALYZE) insights_dailycount")
             print(f"  first roll-up of {EVENTS:,} events: {time.perf_counter() - started:.0f} s")
 
     scope = dashboard.Scope(None, True, "Hela landet")

@@ -99,7 +99,9 @@ def _split_table(slug: str, caption: str, rows: list, chart: str = "hbar") -> Ta
 
 def _comparison_table(result: dict, scope: Scope) -> Table:
     if scope.municipality_id is None:
-        rows = services.municipality_comparison(result["start"], result["end"])
+        rows = services.municipality_comparison(
+            result["start"], result["end"], result.get("loans_by_municipality")
+        )
         return Table(
             slug="comparison",
             caption=_("Loans per 1,000 inhabitants per municipality"),

@@ -29,14 +29,21 @@ class DailyCount(models.Model):
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
         constraints = [
+            # Dashboards read one municipality's (or the country's) rows of a metric over a
+            # range of days: with the value in the index (PostgreSQL) that is an index-only scan.
             models.UniqueConstraint(
                 fields=["metric", "dimension", "municipality_id", "day", "key"],
+                include=["value"],
                 name="unique_daily_count",
             )
         ]
         indexes = [
             # Comparisons across municipalities read one metric over a range of days.
-            models.Index(fields=["metric", "dimension", "day"], name="daily_count_metric_day"),
+            models.Index(
+                fields=["metric", "dimension", "day"],
+                include=["municipality_id", "value"],
+                name="daily_count_metric_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -137,8 +137,9 @@ def usage_figures(
     rates, monthly trends, top books, languages, themes and age bands; with a municipality also
     the national figures to compare with. Suppressed unless `for_association`."""
     scope = _scope(municipality_id)
-    active = figures.by_municipality("loans", start, end).keys()
-    ids = [municipality_id] if municipality_id is not None else list(active)
+    loans_by_municipality = figures.by_municipality("loans", start, end)
+    active = list(loans_by_municipality)
+    ids = [municipality_id] if municipality_id is not None else active
     result = {
         "start": start,
         "end": end,
@@ -156,15 +157,19 @@ def usage_figures(
     }
     if municipality_id is not None:
         result["national"] = _summary(start, end, NATIONAL, _population(active), for_association)
+    elif for_association:
+        result["loans_by_municipality"] = loans_by_municipality
     return result
 
 
-def municipality_comparison(start: datetime.date, end: datetime.date) -> list[dict]:
+def municipality_comparison(
+    start: datetime.date, end: datetime.date, loans: dict[int, int] | None = None
+) -> list[dict]:
     """Loans and loans per 1,000 inhabitants per municipality (the association only: it lists
-    every municipality's exact figures)."""
+    every municipality's exact figures); `loans` per municipality id if already counted."""
     from bibblix.members import services as members
 
-    loans = figures.by_municipality("loans", start, end)
+    loans = figures.by_municipality("loans", start, end) if loans is None else loans
     finished = figures.by_municipality("books_finished", start, end)
     rows = []
     for organisation in members.municipalities(loans.keys()):
