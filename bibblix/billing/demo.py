@@ -1,24 +1,23 @@
 """Demo billing: fee schedules for last year and this year (the association's published tiers,
 marked as examples), Sambruk and GITS as issuers with placeholder numbers, placeholder
 organisation numbers and Peppol ids for the members that have none, approved runs for last year
-(all paid) and this year (some paid, one partly paid, one overdue with a reminder), and GITS's
-run for this year waiting for approval. Idempotent: a second load adds nothing.
+and Sambruk's for this year, paid through a demo BgMax file per issuer (demo_payments: by OCR,
+by invoice number, partly, one not at all and reminded, one payment nobody can match), and
+GITS's run for this year waiting for approval. Idempotent: a second load adds nothing.
 
 Every number made up here is flagged as a placeholder; documents then carry the EXEMPEL banner."""
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from bibblix.members import services as members
 from bibblix.members.models import Organisation
 
-from . import services
+from . import demo_payments, services
 from .models import FeeSchedule, FeeTier, FeeType, FeeVat, Invoice, Issuer, Payment, VatCategory
 from .ocr import luhn_digit
 from .payment_models import Reminder
-from .reminders import economy_addresses
 
 KR = 100
 # (up to population, one-off, yearly direct, yearly through the group) in kr. The first three
@@ -55,7 +54,7 @@ def load(out=print) -> None:
         if run is not None and approve:
             issue_day = min(datetime.date(year, 1, 20), today)
             services.approve_run(run, None, "Demodata", today=issue_day)
-    _payments(last, this)
+    demo_payments.load(out=out)
     out(
         f"  billing: fee schedules {last} and {this} (example amounts), "
         f"{Invoice.objects.exclude(number='').count()} invoices, "
@@ -122,60 +121,24 @@ def _placeholders() -> None:
 
 
 def _issuers() -> tuple[Issuer, Issuer]:
+    _placeholders()  # first: the VAT numbers below are made from the organisation numbers
     association = members.association()
     gits = Organisation.objects.filter(kind=Organisation.Kind.INVOICING_BODY).order_by("pk").first()
-    _placeholders()
     made = []
-    for organisation, prefix in ((association, "SB"), (gits, "GI")):
+    # 5050-1055 is Bankgirot's published test number; GITS's is made up (check digit valid).
+    for organisation, prefix, bankgiro in (
+        (association, "SB", "5050-1055"),
+        (gits, "GI", "9900-1232"),
+    ):
         digits = organisation.organisation_number.replace("-", "")
         issuer, _ = Issuer.objects.get_or_create(
             organisation=organisation,
             defaults={
                 "vat_number": f"SE{digits}01",
-                "bankgiro": "5050-1055",
+                "bankgiro": bankgiro,
                 "is_placeholder": True,
                 "number_prefix": prefix,
             },
         )
         made.append(issuer)
     return made[0], made[1]
-
-
-@transaction.atomic
-def _payments(last: int, this: int) -> None:
-    """Pay last year's invoices in full; this year's all but two: one half paid, one left open
-    and reminded once."""
-    invoices = list(
-        Invoice.objects.filter(status="issued", kind="invoice", payments__isnull=True)
-        .filter(reminders__isnull=True)
-        .select_related("buyer")
-        .order_by("year", "number")
-    )
-    if not invoices or Payment.objects.filter(note="Demodata").exists():
-        return
-    this_year = [i for i in invoices if i.year == this]
-    partly, unpaid = (this_year[-2], this_year[-1]) if len(this_year) >= 2 else (None, None)
-    for invoice in invoices:
-        if invoice is unpaid:
-            continue
-        amount = invoice.total_ore // 2 if invoice is partly else invoice.total_ore
-        Payment.objects.create(
-            amount_ore=amount,
-            paid_on=min(invoice.issue_date + datetime.timedelta(days=21), timezone.localdate()),
-            reference=invoice.ocr,
-            payer_name=invoice.buyer.name,
-            invoice=invoice,
-            source=Payment.Source.MANUAL,
-            matched_at=timezone.now(),
-            note="Demodata",
-        )
-    if unpaid is not None:
-        Reminder.objects.get_or_create(
-            invoice=unpaid,
-            level=1,
-            defaults={
-                "sent_at": timezone.now(),
-                "sent_to": ", ".join(economy_addresses(unpaid.buyer)) or "-",
-                "outstanding_ore": unpaid.total_ore,
-            },
-        )

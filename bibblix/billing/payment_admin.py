@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bibblix.audit.admin import AuditHistoryMixin
 from bibblix.lib.money import format_sek
 from bibblix.members.scoping import MunicipalityScopedAdmin
 
@@ -44,7 +45,7 @@ class ReadOnlyAdmin(MunicipalityScopedAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(AuditHistoryMixin, ReadOnlyAdmin):
     municipality_field = "invoice__buyer"
     list_display = [
         "paid_on",

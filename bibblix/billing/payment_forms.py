@@ -18,9 +18,9 @@ class BgMaxUploadForm(forms.Form):
 
 
 class MatchPaymentForm(forms.Form):
-    invoice_number = forms.CharField(label=_("invoice number"), max_length=30)
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=30)
     reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 30}),
         help_text=_("Why the payment belongs to this invoice; kept in the audit trail."),
     )

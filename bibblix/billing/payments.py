@@ -9,9 +9,10 @@ identity at Bankgirot), so a re-sent or overlapping file is safe.
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,6 +124,7 @@ def describe_error(error: bgmax.BgMaxError) -> str:
             "the deposit record says %(expected)s öre, the payments add up to %(found)s öre."
         ),
         "end_count": _("the end record says %(expected)s %(count)s, the file has %(found)s."),
+        "test_file": _("this is a test file from Bankgirot (test flag T); it books nothing."),
         "unknown_bankgiro": _(
             "the payments are to bankgiro %(bankgiro)s, which no issuer in Bibblix has."
         ),
@@ -199,28 +201,37 @@ def _tokens(texts: list[str]) -> list[str]:
     return tokens
 
 
-def find_invoices(issuer: Issuer, texts: list[str]) -> list[Invoice]:
-    """Issued invoices of `issuer` that the payer's texts name, in the order named: a valid OCR
-    reference of an invoice, else an invoice number (any case) written in free text."""
-    tokens = _tokens(texts)
-    if not tokens:
-        return []
-    issued = Invoice.objects.filter(
-        issuer=issuer.organisation, status=Invoice.Status.ISSUED, kind=Invoice.Kind.INVOICE
-    )
-    ocrs = [token for token in tokens if is_valid_ocr(token)]
-    upper = [token.upper() for token in tokens]
-    hits = issued.annotate(upper_number=Upper("number")).filter(
-        Q(ocr__in=ocrs) | Q(upper_number__in=upper)
-    )
-    by_ocr = {invoice.ocr: invoice for invoice in hits if invoice.ocr}
-    by_number = {invoice.upper_number: invoice for invoice in hits}
-    found: list[Invoice] = []
-    for token in tokens:
-        invoice = by_ocr.get(token) or by_number.get(token.upper())
-        if invoice and invoice not in found:
-            found.append(invoice)
-    return found
+class InvoiceIndex:
+    """An issuer's issued invoices by OCR reference and by number (upper case), read once per
+    import so matching a file costs no query per payment."""
+
+    def __init__(self, issuer: Issuer):
+        issued = Invoice.objects.filter(
+            issuer=issuer.organisation, status=Invoice.Status.ISSUED, kind=Invoice.Kind.INVOICE
+        ).values_list("pk", "ocr", "number")
+        self.by_ocr: dict[str, int] = {}
+        self.by_number: dict[str, int] = {}
+        for pk, ocr, number in issued:
+            if ocr:
+                self.by_ocr[ocr] = pk
+            self.by_number[number.upper()] = pk
+        self.booked: dict[int, int] = {}  # öre booked to each invoice by this import so far
+
+    def find(self, texts: list[str]) -> list[int]:
+        """Ids of the invoices the payer's texts name, in the order named: a valid OCR
+        reference of an invoice, else an invoice number (any case) written in free text."""
+        found: list[int] = []
+        for token in _tokens(texts):
+            pk = (self.by_ocr.get(token) if is_valid_ocr(token) else None) or self.by_number.get(
+                token.upper()
+            )
+            if pk and pk not in found:
+                found.append(pk)
+        return found
+
+    def outstanding(self, pk: int) -> int:
+        row = with_balances(Invoice.objects.filter(pk=pk)).get()
+        return row.total_ore - row.credited_ore - row.paid_ore - self.booked.get(pk, 0)
 
 
 def split_amount(amount_ore: int, outstanding: list[int]) -> list[int]:
@@ -236,61 +247,100 @@ def split_amount(amount_ore: int, outstanding: list[int]) -> list[int]:
     return parts
 
 
-def _book(
-    file: BgMaxFile,
-    issuer: Issuer,
-    deposit: bgmax.Deposit,
-    position: int,
-    record: bgmax.Payment,
-    result: ImportResult,
-) -> None:
-    identity = (
+def _identity(deposit: bgmax.Deposit, position: int, record: bgmax.Payment) -> str:
+    return (
         f"{deposit.payment_date:%Y%m%d}:{deposit.payee_bankgiro}:{deposit.serial}:"
         f"{position}:{record.bgc_serial}"
     )
-    if BgMaxEntry.objects.filter(identity=identity).exists():
-        result.skipped += 1
-        return
-    invoices = find_invoices(issuer, record.texts)
+
+
+def _already_booked(identities: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(identities), 500):
+        chunk = identities[start : start + 500]
+        found.update(
+            BgMaxEntry.objects.filter(identity__in=chunk).values_list("identity", flat=True)
+        )
+    return found
+
+
+def _shares(index: InvoiceIndex, record: bgmax.Payment) -> list[tuple[int | None, int]]:
+    invoice_ids = index.find(record.texts)
     amount = record.signed_amount_ore
-    if len(invoices) > 1 and amount > 0:
-        outstanding = [balance_of(invoice).outstanding_ore for invoice in invoices]
-        shares = list(zip(invoices, split_amount(amount, outstanding), strict=True))
-        shares = [(invoice, part) for invoice, part in shares if part] or shares[:1]
+    if len(invoice_ids) > 1 and amount > 0:
+        outstanding = [index.outstanding(pk) for pk in invoice_ids]
+        shares = list(zip(invoice_ids, split_amount(amount, outstanding), strict=True))
+        shares = [(pk, part) for pk, part in shares if part] or shares[:1]
     else:
-        shares = [(invoices[0] if invoices else None, amount)]
-    for part, (invoice, share) in enumerate(shares):
-        payment = Payment.objects.create(
-            amount_ore=share,
-            paid_on=deposit.payment_date,
-            reference=(record.reference or " ".join(record.texts))[:100],
-            payer_name=record.payer_name[:200],
-            invoice=invoice,
-            source=Payment.Source.BGMAX,
-            source_file_sha256=file.sha256,
-            source_line=record.line,
-            matched_at=timezone.now() if invoice else None,
-            note=_("Part %(part)s of %(total)s, %(amount)s in all.")
-            % {"part": part + 1, "total": len(shares), "amount": format_sek(amount)}
-            if len(shares) > 1
-            else "",
-        )
-        BgMaxEntry.objects.create(
-            file=file,
-            payment=payment,
-            identity=identity,
-            part=part,
-            payee_bankgiro=deposit.payee_bankgiro,
-            reference_code=record.reference_code,
-            texts=record.texts,
-        )
-        result.payments.append(ImportedPayment(payment, "unmatched"))
+        shares = [(invoice_ids[0] if invoice_ids else None, amount)]
+    for pk, part in shares:
+        if pk:
+            index.booked[pk] = index.booked.get(pk, 0) + part
+    return shares
+
+
+def _book_all(
+    file: BgMaxFile, parsed: bgmax.BgMaxFile, issuers: dict[str, Issuer], result: ImportResult
+) -> None:
+    """Match every payment not booked before, then insert payments and entries in bulk."""
+    placed = [
+        (deposit, record, _identity(deposit, position, record))
+        for deposit in parsed.deposits
+        for position, record in enumerate(deposit.payments, start=1)
+    ]
+    booked_before = _already_booked([identity for _d, _r, identity in placed])
+    indexes = {bankgiro: InvoiceIndex(issuer) for bankgiro, issuer in issuers.items()}
+    now = timezone.now()
+    rows: list[tuple[Payment, BgMaxEntry]] = []
+    for deposit, record, identity in placed:
+        if identity in booked_before:
+            result.skipped += 1
+            continue
+        shares = _shares(indexes[deposit.payee_bankgiro], record)
+        for part, (invoice_id, share) in enumerate(shares):
+            note = ""
+            if len(shares) > 1:
+                note = _("Part %(part)s of %(total)s, %(amount)s in all.") % {
+                    "part": part + 1,
+                    "total": len(shares),
+                    "amount": format_sek(record.signed_amount_ore),
+                }
+            payment = Payment(
+                amount_ore=share,
+                paid_on=deposit.payment_date,
+                reference=(record.reference or " ".join(record.texts))[:100],
+                payer_name=record.payer_name[:200],
+                invoice_id=invoice_id,
+                source=Payment.Source.BGMAX,
+                source_file_sha256=file.sha256,
+                source_line=record.line,
+                matched_at=now if invoice_id else None,
+                note=note,
+            )
+            entry = BgMaxEntry(
+                file=file,
+                identity=identity,
+                part=part,
+                payee_bankgiro=deposit.payee_bankgiro,
+                reference_code=record.reference_code,
+                texts=record.texts,
+            )
+            rows.append((payment, entry))
+    Payment.objects.bulk_create([payment for payment, _entry in rows], batch_size=500)
+    for payment, entry in rows:
+        entry.payment = payment
+    BgMaxEntry.objects.bulk_create([entry for _payment, entry in rows], batch_size=500)
+    result.payments.extend(ImportedPayment(payment, "unmatched") for payment, _entry in rows)
 
 
 def import_bgmax(data: bytes, user=None, name: str = "") -> ImportResult:
     """Read a BgMax file and book its payments; raises bgmax.BgMaxError (nothing booked) when
     the file is corrupt or pays to a bankgiro no issuer has."""
     parsed = bgmax.parse(data)
+    if parsed.start.is_test and settings.IS_PRODUCTION:
+        # Bankgirot marks its test files with T (start record, position 45): their payments
+        # never happened, so a production system books none of them.
+        raise bgmax.BgMaxError("test_file", 1)
     with transaction.atomic():
         issuers = _issuers_by_bankgiro(parsed)
         if BgMaxFile.objects.filter(sha256=parsed.sha256).exists():
@@ -309,9 +359,7 @@ def import_bgmax(data: bytes, user=None, name: str = "") -> ImportResult:
         except IntegrityError:  # the same file, imported at this moment by someone else
             return ImportResult(parsed.sha256, already_imported=True)
         result = ImportResult(parsed.sha256, file=file)
-        for deposit in parsed.deposits:
-            for position, record in enumerate(deposit.payments, start=1):
-                _book(file, issuers[deposit.payee_bankgiro], deposit, position, record, result)
+        _book_all(file, parsed, issuers, result)
         _settle_states(result)
         file.payment_count = len(parsed.payments)
         file.total_ore = sum(record.signed_amount_ore for _deposit, record in parsed.payments)

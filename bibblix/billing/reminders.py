@@ -133,7 +133,8 @@ def _message(overdue: OverdueInvoice, level: int) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def _send_one(overdue: OverdueInvoice, level: int, user) -> str:
+def send_reminder(overdue: OverdueInvoice, level: int, user=None, connection=None) -> str:
+    """Send one reminder unless this invoice had this level already: "sent" or "already_sent"."""
     try:
         # The row is the claim: a parallel run fails on the unique constraint and sends
         # nothing; a mail that fails rolls the claim back for the next run.
@@ -148,7 +149,13 @@ def _send_one(overdue: OverdueInvoice, level: int, user) -> str:
             )
             with translation.override(settings.LANGUAGE_CODE):
                 subject, body = _message(overdue, level)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, overdue.recipients)
+            send_mail(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                overdue.recipients,
+                connection=connection,
+            )
     except IntegrityError:
         return "already_sent"
     logger.info("billing: reminder %s for invoice %s", level, overdue.invoice.pk)
@@ -173,6 +180,6 @@ def send_reminders(
         elif dry_run:
             outcome = "would_send"
         else:
-            outcome = _send_one(overdue, level, user)
+            outcome = send_reminder(overdue, level, user)
         outcomes.append(ReminderOutcome(overdue, level, outcome))
     return outcomes

@@ -58,7 +58,7 @@ class ComputeRunForm(forms.Form):
 class ApproveForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment (why, what was checked)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "billing-comment"}),
         max_length=2000,
     )
 
@@ -205,16 +205,22 @@ def download(model_admin, request, object_id, file_format: str):
         raise Http404
     document = services.invoice_document(invoice)
     name = invoice.number or f"utkast-{invoice.pk}"
-    if file_format == "pdf":
-        from .documents.pdf import invoice_pdf
-
-        response = HttpResponse(invoice_pdf(document), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    if invoice.status != Invoice.Status.ISSUED:
+    if file_format != "pdf" and invoice.status != Invoice.Status.ISSUED:
         raise Http404(_("A draft has no e-invoice: approve the run first."))
+    from .documents.checks import DocumentError
+    from .documents.pdf import invoice_pdf
     from .documents.ubl import invoice_xml
 
-    response = HttpResponse(invoice_xml(document), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xml"'
+    writer, suffix, content_type = (
+        (invoice_pdf, "pdf", "application/pdf")
+        if file_format == "pdf"
+        else (invoice_xml, "xml", "application/xml")
+    )
+    try:
+        data = writer(document)
+    except DocumentError as error:  # e.g. an issuer's VAT number Peppol would reject
+        messages.error(request, str(error))
+        return redirect("admin:billing_invoice_change", invoice.pk)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
     return response

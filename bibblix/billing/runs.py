@@ -86,6 +86,7 @@ def invoiced_amounts(issuer: Issuer, period: fees.Period) -> dict[tuple, dict]:
             "invoice__exemption_reason",
             "invoice__kind",
             "key",
+            "fee_type",
             "description",
         )
         .annotate(net=Sum("net_ore"))
@@ -100,6 +101,7 @@ def invoiced_amounts(issuer: Issuer, period: fees.Period) -> dict[tuple, dict]:
                 "rate": row["invoice__vat_rate_basis_points"],
                 "exemption": row["invoice__exemption_reason"],
                 "description": row["description"],
+                "fee_type": row["fee_type"],
             },
         )
         sign = -1 if row["invoice__kind"] == Kind.CREDIT_NOTE else 1
@@ -184,7 +186,7 @@ def _line(fee_key, charge, before, before_ore, now_ore, difference) -> DraftLine
         description = f"{label}: {description}"
     return DraftLine(
         key=fee_key,
-        fee_type=charge.fee_type if charge else fee_key.split(":")[0],
+        fee_type=charge.fee_type if charge else before["fee_type"],
         description=description[:300],
         provenance=provenance,
         net_ore=abs(difference),

@@ -178,6 +178,10 @@ def _merge(rows: list[Transaction]) -> tuple[Transaction, ...]:
     return tuple(Transaction(account, ore) for account, ore in totals.items() if ore)
 
 
+# Characters register names and texts often hold that CP437 lacks, as their nearest ASCII.
+_NOT_IN_CP437 = str.maketrans(
+    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " ", "…": "..."}
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NEEDS_QUOTES = re.compile(r'[\s"{}\\]')
 
@@ -186,7 +190,7 @@ def _field(value: str, *, quote: bool = True) -> str:
     r"""A SIE field: in quotes when asked, when empty or when it holds a space, quote, brace or
     backslash; a quote inside is written \" (spec 4B, 5.7) and a backslash \\. Control
     characters are never allowed in a SIE file and become spaces."""
-    value = _CONTROL.sub(" ", value)
+    value = _CONTROL.sub(" ", value.translate(_NOT_IN_CP437))
     if not (quote or not value or _NEEDS_QUOTES.search(value)):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

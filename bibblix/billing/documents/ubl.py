@@ -6,9 +6,11 @@ UBL 2.1 schemas; the business rules are EN 16931 and Peppol's, including the Swe
 """
 
 import datetime
+import re
 
 from django.utils.translation import gettext as _
 from lxml import etree
+from stdnum import luhn
 
 from bibblix.lib.money import kronor_decimal
 
@@ -86,6 +88,29 @@ def _check_for_peppol(doc: InvoiceDocument) -> None:
         raise DocumentError(name, _("the buyer reference is missing"))
     if doc.kind == "invoice" and doc.total_ore > 0 and not doc.due_date:
         raise DocumentError(name, _("an invoice to pay needs a due date (BR-CO-25)"))
+    seller = doc.seller
+    if seller.country_code == "SE":
+        # The Swedish Peppol rules, checked here so a wrong number is named in one line
+        # instead of leaving in a file the buyer's access point rejects.
+        if seller.vat_number and not re.fullmatch(r"SE\d{12}", seller.vat_number):
+            raise DocumentError(
+                name,
+                _("the seller's VAT number %(number)s is not SE and 12 digits (SE-R-001)")
+                % {"number": seller.vat_number},
+            )
+        digits = _digits(seller.organisation_number)
+        if len(digits) != 10 or not luhn.is_valid(digits):
+            raise DocumentError(
+                name,
+                _("the seller's organisation number %(number)s is not valid (SE-R-013)")
+                % {"number": seller.organisation_number},
+            )
+        if doc.seller_bankgiro and not 7 <= len(_digits(doc.seller_bankgiro)) <= 8:
+            raise DocumentError(
+                name,
+                _("the bankgiro number %(number)s does not have 7 or 8 digits (SE-R-009)")
+                % {"number": doc.seller_bankgiro},
+            )
 
 
 def _cbc(parent, name: str, text: str, **attributes: str):

@@ -218,3 +218,16 @@ def test_ledger_shows_the_imported_payments_states(issuer, invoice, boras):
 
     assert (rows["SB10001"].state, rows["SB10001"].paid_ore) == ("partly_paid", 1000000)
     assert (rows["SB10002"].state, rows["SB10002"].paid_ore) == ("overpaid", 150000)
+
+
+def test_bankgirot_test_file_is_refused_in_production_only(invoice, settings):
+    data = bgmax_file([[payment(invoice.ocr, 1250000)]]).replace(b"00000000P", b"00000000T", 1)
+    settings.IS_PRODUCTION = True
+
+    with pytest.raises(BgMaxError) as refused:
+        payments.import_bgmax(data)
+    settings.IS_PRODUCTION = False
+    payments.import_bgmax(data)
+
+    assert "testfil" in payments.describe_error(refused.value)
+    assert BgMaxFile.objects.get().is_test

@@ -155,3 +155,14 @@ def test_municipality_staff_see_only_payments_of_their_own_invoices(
     )
     assert client.get(IMPORT).status_code == 403
     assert client.post(OVERDUE).status_code == 403
+
+
+def test_payment_history_page_shows_the_manual_match(economy, economist, invoice):
+    payments.import_bgmax(bgmax_file([[payment("", 1250000, reference_code=1)]]))
+    unmatched = Payment.objects.get()
+    payments.match_payment(unmatched, invoice, economist, "Ale mejlade")
+
+    page = economy.get(reverse("admin:billing_payment_history", args=[unmatched.pk]))
+
+    assert page.status_code == 200
+    assert "Ale mejlade" in page.content.decode() and "SB10001" in page.content.decode()

@@ -32,6 +32,9 @@ def log_in(page, user, live_server):
 def snap(page, label: str) -> None:
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{label}.png", full_page=True)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.screenshot(path=f"{SCREENSHOTS}/{label}-200.png", full_page=True)
+        page.evaluate("document.documentElement.style.fontSize = ''")
 
 
 def test_economy_imports_matches_and_reminds(
@@ -70,7 +73,7 @@ def test_economy_imports_matches_and_reminds(
     snap(phone, "unmatched")
     phone.get_by_role("link", name="Matcha mot faktura").click()
     phone.get_by_label("Fakturanummer").fill("SB10002")
-    phone.get_by_label("Orsak").fill("Borås betalade utan OCR")
+    phone.get_by_label("Skäl").fill("Borås betalade utan OCR")
     snap(phone, "match")
     phone.get_by_role("button", name="Matcha mot faktura").click()
     expect(phone.get_by_text("Betalningen matchades mot faktura SB10002.")).to_be_visible()

@@ -86,6 +86,10 @@ def test_termination_mid_year_gives_credit_notes_referring_to_the_invoices(setup
         "SBK10002",
     ]
     assert AuditEntry.objects.filter(action="credit").count() == 2
+    assert {line.fee_type for c in credits for line in c.lines.all()} == {
+        "membership_yearly",
+        "service",
+    }
     rows = {r.number: r for r in services.ledger(2025, today=b.D(2025, 7, 2))}
     assert rows[originals["S"].number].credited_ore == 1_260_274
     assert services.reconciliation(2025) == []
@@ -144,8 +148,8 @@ def test_yearly_reconciliation_over_a_mixed_year(setup, economist):
     ale = b.municipality("Ale", "1440", 20_000)
     b.municipality("Borås", "1490", 10_000, member_since=b.D(2025, 3, 15),
                    connected_since=b.D(2025, 3, 15))  # fmt: skip
-    b.municipality("Tjörn", "1419", 32_500, member_since=b.D(2025, 3, 15),
-                   connected_since=b.D(2025, 3, 15), group=vgr)  # fmt: skip
+    tjorn = b.municipality("Tjörn", "1419", 32_500, member_since=b.D(2025, 3, 15),
+                           connected_since=b.D(2025, 3, 15), group=vgr)  # fmt: skip
     for issuer in (sambruk, gits):
         services.approve_run(services.compute_run(issuer, 2025), economist)
     b.end(ale, b.D(2025, 9, 1))
@@ -155,11 +159,14 @@ def test_yearly_reconciliation_over_a_mixed_year(setup, economist):
     )
     b.connect(lerum, b.D(2025, 10, 1))
     assert services.reconciliation(2025) != []  # the register moved on
+    b.end(tjorn, b.D(2025, 3, 15))  # Tjörn never started after all: every fee credited
     for issuer in (sambruk, gits):
         run = services.compute_run(issuer, 2025)
         if run:
             services.approve_run(run, economist)
     assert services.reconciliation(2025) == []
+    gone = Invoice.objects.filter(buyer=tjorn, kind="credit_note").get()
+    assert {line.fee_type for line in gone.lines.all()} == {"reinvoiced"}
     invoiced = sum(
         (-1 if r.kind == "credit_note" else 1) * r.total_ore for r in services.ledger(2025)
     )

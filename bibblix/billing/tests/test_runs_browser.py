@@ -27,8 +27,12 @@ def log_in(page, user, live_server):
 
 
 def snap(page, label: str) -> None:
+    """Keep a screenshot at 100 % and at 200 % text, to look at (BIBBLIX_SCREENSHOTS)."""
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{label}.png", full_page=True)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.screenshot(path=f"{SCREENSHOTS}/{label}-200.png", full_page=True)
+        page.evaluate("document.documentElement.style.fontSize = ''")
 
 
 def test_economy_previews_approves_and_downloads_pdf_and_peppol_xml(
@@ -61,14 +65,22 @@ def test_economy_previews_approves_and_downloads_pdf_and_peppol_xml(
     expect(phone.get_by_text("Körningen är godkänd och dess fakturor numrerade.")).to_be_visible()
     expect(phone.get_by_text("SB10001", exact=False).first).to_be_visible()
     snap(phone, "run-approved")
+    phone.goto("/staff/billing/invoice/")
+    expect(phone.get_by_role("link", name="Saldo per medlem")).to_be_visible()
+    snap(phone, "invoices")
+    phone.get_by_role("link", name="Saldo per medlem").click()
+    expect(phone.get_by_role("cell", name="Borås")).to_be_visible()
+    snap(phone, "balances")
+    phone.go_back()  # the invoice list, with the files of each invoice
     run = BillingRun.objects.get()
     assert run.state == "approved" and run.approval_comment == "Kontrollerad"
 
-    with phone.expect_download() as pdf:
-        phone.get_by_role("link", name="PDF").first.click()
+    # WeasyPrint takes a few seconds on a busy machine: wait for the files up to a minute.
+    with phone.expect_download(timeout=60_000) as pdf:
+        phone.get_by_role("link", name="PDF").first.click(timeout=60_000)
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
-    with phone.expect_download() as xml:
-        phone.get_by_role("link", name="Peppol XML").first.click()
+    with phone.expect_download(timeout=60_000) as xml:
+        phone.get_by_role("link", name="Peppol XML").first.click(timeout=60_000)
     content = Path(xml.value.path()).read_bytes()
     assert (
         b"<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>"

@@ -150,3 +150,11 @@ def test_revenue_goes_to_the_fee_type_account_when_the_mapping_has_one():
         Transaction("3001", -1_000_000),
         Transaction("2611", -1_375_000),
     )
+
+
+def test_dashes_and_curly_quotes_become_their_ascii_twins_not_question_marks():
+    voucher = payment_voucher(100, JAN_15, "GITS – regionens IT-organ, ”ref”")
+    data = sie_file([voucher], SELLER, program_version="1")
+    _, parsed = parse(data)
+    assert parsed[0]["fields"][3] == 'GITS - regionens IT-organ, "ref"'
+    assert b"?" not in data

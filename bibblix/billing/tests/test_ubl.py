@@ -201,3 +201,20 @@ def test_refuses_outside_vat_mixed_with_standard_rate():
 def test_refuses_a_credit_note_without_its_invoice():
     with pytest.raises(DocumentError, match="måste ange fakturan den krediterar"):
         invoice_xml(credit_note(referenced_invoice=None))
+
+
+@pytest.mark.parametrize(
+    "seller_change, bankgiro, message",
+    [
+        ({"vat_number": "SE01"}, "5050-1055", "SE-R-001"),
+        ({"organisation_number": "802014-1119"}, "5050-1055", "SE-R-013"),
+        ({}, "505-105", "SE-R-009"),
+    ],
+)
+def test_refuses_swedish_seller_numbers_peppol_would_reject(seller_change, bankgiro, message):
+    doc = SAMPLES["standard rate only"]
+    doc = dataclasses.replace(
+        doc, seller=dataclasses.replace(doc.seller, **seller_change), seller_bankgiro=bankgiro
+    )
+    with pytest.raises(DocumentError, match=message):
+        invoice_xml(doc)
