@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Max, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import NATIONAL, DailyCount
-from .rollup import METRICS, is_monthly, month_start
+from .models import NATIONAL, DailyCount, FillState
+from .rollup import METRICS, has_month_totals, is_monthly, month_end, month_start
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -19,9 +19,22 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
     return months
 
 
+def _whole_months(metric: str, start, end) -> bool:
+    """Whether start..end can be read from the month totals: it starts on a month's first day
+    and ends on a month's last day or past the last day counted (the month so far)."""
+    if start.day != 1 or not has_month_totals(METRICS[metric]):
+        return False
+    if end == month_end(end):
+        return True
+    filled = FillState.objects.filter(metric=metric).values_list("filled_through", flat=True)
+    return bool(filled) and end >= filled[0]
+
+
 def _rows(metric: str, start, end, municipality_id: int | None, dimension: str = ""):
+    if not dimension and _whole_months(metric, start, end):
+        dimension = "month"
     rows = DailyCount.objects.filter(metric=metric, dimension=dimension)
-    if is_monthly(METRICS[metric], dimension):
+    if dimension == "month" or is_monthly(METRICS[metric], dimension):
         rows = rows.filter(day__gte=month_start(start), day__lte=end)
     else:
         rows = rows.filter(day__gte=start, day__lte=end)
@@ -39,7 +52,7 @@ def by_month(metric: str, start, end, scope: int = NATIONAL) -> dict[datetime.da
     """The metric per month (first day → value), every month of the range present."""
     found: dict[datetime.date, int] = dict.fromkeys(months_between(start, end), 0)
     rows = _rows(metric, start, end, scope)
-    if is_monthly(METRICS[metric], ""):
+    if is_monthly(METRICS[metric], "") or _whole_months(metric, start, end):
         pairs = rows.values_list("day", "value")
     else:
         pairs = rows.annotate(month=TruncMonth("day")).values("month").annotate(n=Sum("value"))

@@ -204,6 +204,32 @@ def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.
             cursor.execute(_national_from_rows_sql(), params)
 
 
+def has_month_totals(metric: Metric) -> bool:
+    """Sums of a daily metric are also kept per month (dimension "month"), for the dashboards'
+    comparisons over a year: 12 rows per municipality to add instead of 365."""
+    return metric.measure != "readers" and not metric.monthly
+
+
+def month_totals(metric: Metric, first: datetime.date, last: datetime.date) -> None:
+    """Replace the "month" rows of the months first..last with the sums of their daily rows
+    (every municipality and the country)."""
+    first, last = month_start(first), month_end(last)
+    rows = DailyCount.objects.filter(metric=metric.name, dimension="month")
+    rows.filter(day__gte=first, day__lte=last).delete()
+    q = connection.ops.quote_name
+    table = q(DailyCount._meta.db_table)
+    period = _period(True).replace("e.day", q("day"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({_columns()})"  # noqa: S608 (names from our models)
+            f" SELECT {q('metric')}, 'month', {q('municipality_id')}, {period}, '',"
+            f" SUM({q('value')}) FROM {table} WHERE {q('metric')} = %s AND {q('dimension')} = ''"
+            f" AND {q('day')} >= %s AND {q('day')} <= %s"
+            f" GROUP BY {q('metric')}, {q('municipality_id')}, {period}",
+            [metric.name, first, last],
+        )
+
+
 def count_range(
     name: str, first: datetime.date, last: datetime.date, *, advance: bool = False
 ) -> None:
@@ -225,6 +251,8 @@ def count_range(
                 month_last if is_monthly(metric, dimension) else last,
                 themes,
             )
+        if has_month_totals(metric):
+            month_totals(metric, first, last)
         if advance and state is None:
             FillState.objects.create(metric=name, filled_through=last)
         elif advance and last > filled:

@@ -86,8 +86,11 @@ def _tables(start, end, scope: int, for_association: bool) -> dict:
     from bibblix.catalogue import services as catalogue
 
     books = _split("loans", "book", start, end, scope, for_association)
-    titles = catalogue.book_titles(int(key) for key in books)
-    top = _named(books, {str(k): v for k, v in titles.items()})[:TOP_BOOKS]
+    # Suppressed over every book (the list would otherwise be the rest of the total), then
+    # the largest; titles only for those.
+    top = _named(books, {})[:TOP_BOOKS]
+    titles = catalogue.book_titles(int(key) for key, _name, _value in top)
+    top = [(key, titles.get(int(key), key), value) for key, _name, value in top]
     themes = _split("loans", "theme", start, end, scope, for_association)
     theme_names = catalogue.theme_names(int(key) for key in themes)
     languages = _split("loans", "language", start, end, scope, for_association)

@@ -81,3 +81,20 @@ def test_theme_book_and_age_band_split_loans(ale, make_patron, make_book):
     assert value("loans", ale.pk, month, "book", str(book.pk)) == 1
     assert value("loans", NATIONAL, month, "age_band", "9-12") == 1
     assert value("loans", NATIONAL, month, "language", "en") == 1
+
+
+def test_month_totals_and_daily_rows_give_the_same_sums(ale, make_patron, make_book):
+    from bibblix.insights import figures
+
+    book = make_book()
+    for day in (DAY, DAY + datetime.timedelta(days=20), DAY + datetime.timedelta(days=40)):
+        at = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+        with time_machine.travel(at, tick=False):
+            lending.borrow(make_patron(ale), book.pk)
+    rollup.fill(until=datetime.date(2026, 4, 30))
+    assert value("loans", ale.pk, day=datetime.date(2026, 3, 1), dimension="month") == 2
+    whole = figures.total("loans", datetime.date(2026, 3, 1), datetime.date(2026, 4, 30), ale.pk)
+    part = figures.total("loans", datetime.date(2026, 3, 2), datetime.date(2026, 4, 10), ale.pk)
+    assert (whole, part) == (3, 2)
+    months = figures.by_month("loans", datetime.date(2026, 3, 1), datetime.date(2026, 4, 30))
+    assert list(months.values()) == [2, 1]
