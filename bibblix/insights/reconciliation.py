@@ -72,6 +72,7 @@ class Reconciliation:
     year: int
     rows: list[ReconciliationRow]
     has_billing: bool
+    pending_runs: list = field(default_factory=list)  # runs of the year waiting for approval
 
     @property
     def flagged(self) -> list[ReconciliationRow]:
@@ -118,7 +119,9 @@ def reconcile(year: int, *, municipality_id: int | None = None) -> Reconciliatio
             row.overdue_ore += entry.total_ore - entry.credited_ore - entry.paid_ore
         row.invoice_numbers.append(entry.number)
     _add_connected_members(year, rows, row_for, municipality_id)
-    return Reconciliation(year, _named(rows.values(), year), has_billing)
+    # A run waiting for approval explains a difference: its invoices are not issued yet.
+    pending = [run for run in billing_data.pending_runs() or [] if run.year == year]
+    return Reconciliation(year, _named(rows.values(), year), has_billing, pending)
 
 
 def _add_connected_members(year, rows, row_for, municipality_id) -> None:

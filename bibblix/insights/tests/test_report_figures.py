@@ -112,3 +112,16 @@ def test_review_flags_overdue_invoices_with_a_link_to_the_invoice(year):
     assert has_billing and len(lerum) == 1
     assert lerum[0].url == f"/staff/billing/invoice/{number.invoice_id}/change/"
     assert not [flag for flag in flags["Ale"] if flag.code in {"overdue", "unpaid"}]
+
+
+@time_machine.travel("2026-12-10 10:00 +0100", tick=False)
+def test_a_run_waiting_for_approval_is_named_beside_the_differences_it_explains(
+    year, client, coordinator
+):
+    Membership.objects.filter(organisation=year.ale).update(end_date=day("2026-10-01"))
+    run = billing.compute_run(year.issuers.sambruk, 2026)
+    assert [r.pk for r in reconcile(2026).pending_runs] == [run.pk]
+    assert reconcile(2025).pending_runs == []
+    client.force_login(coordinator)
+    page = client.get("/staff/insights/reconciliation/?year=2026").content.decode()
+    assert "väntar på godkännande" in page

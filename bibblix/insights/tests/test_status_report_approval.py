@@ -85,3 +85,32 @@ def test_an_approved_version_cannot_be_edited_in_the_staff_area(client, coordina
     )
     assert response.status_code == 403
     assert StatusReport.objects.get(pk=report.pk).background == ""
+
+
+def test_open_a_quarter_from_the_list_then_edit_the_draft(client, coordinator):
+    register()
+    client.force_login(coordinator)
+    listing = client.get("/staff/insights/statusreport/").content.decode()
+    assert 'action="/staff/insights/reports/"' in listing
+    assert (
+        client.get("/staff/insights/reports/?quarter=2026q4")["Location"]
+        == "/staff/insights/reports/2026Q4/"
+    )
+    assert (
+        client.get("/staff/insights/reports/?quarter=tjugo")["Location"]
+        == "/staff/insights/statusreport/"
+    )
+    preview = client.get("/staff/insights/reports/2026Q4/")
+    assert preview.status_code == 200 and "Påbörja rapporten" in preview.content.decode()
+    started = client.post("/staff/insights/reports/2026Q4/")
+    draft = StatusReport.objects.get(year=2026, quarter=4)
+    assert started["Location"] == f"/staff/insights/statusreport/{draft.pk}/change/"
+    saved = client.post(
+        f"/staff/insights/statusreport/{draft.pk}/change/",
+        {"background": "Ny bakgrund", "events_note": "", "economy_note": "", "personnel": "Två"},
+    )
+    assert saved["Location"] == f"/staff/insights/reports/v/{draft.pk}/"
+    draft.refresh_from_db()
+    assert (draft.background, draft.personnel) == ("Ny bakgrund", "Två")
+    entry = AuditEntry.objects.filter(model="statusreport", action="change").get()
+    assert entry.changes["background"] == ["", "Ny bakgrund"]
