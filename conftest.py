@@ -73,6 +73,9 @@ def _fresh_caches():
 def _isolated_media(settings, tmp_path):
     """Every test writes files to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The demo's two years of generated usage take a minute to load; tests that load the whole
+    # demo get three weeks of it (insights' own demo test asks for its own length).
+    settings.DEMO_USAGE_DAYS = 21
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

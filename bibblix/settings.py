@@ -38,6 +38,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 BIBBLIX_ENV = env("BIBBLIX_ENV", "embedded")
+# Days of generated usage statistics the demo loads (two years; the test suite loads fewer).
+DEMO_USAGE_DAYS = env_int("DEMO_USAGE_DAYS", 730)
 if BIBBLIX_ENV not in {"embedded", "production"}:
     raise ImproperlyConfigured("BIBBLIX_ENV must be 'embedded' or 'production'.")
 IS_PRODUCTION = BIBBLIX_ENV == "production"

@@ -137,9 +137,10 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return max(0, round(rng.gauss(mean, mean**0.5)))
 
 
-def load(out=print, days: int = DAYS, seed: int = 18) -> int:
+def load(out=print, days: int | None = None, seed: int = 18) -> int:
     """Generate `days` days of demo usage ending yesterday (once) and roll everything up;
-    returns the number of events added."""
+    returns the number of events added. By default two years (DEMO_USAGE_DAYS)."""
+    days = days or settings.DEMO_USAGE_DAYS
     last = timezone.localdate() - datetime.timedelta(days=1)
     first = last - datetime.timedelta(days=days - 1)
     added = 0
