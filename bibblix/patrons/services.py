@@ -214,7 +214,7 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
         (time.monotonic() - started) * 1000,
     )
     if outcome in LOGIN_EVENT:
-        usage.record(
+        usage.record_quietly(
             LOGIN_EVENT[outcome], municipality_id=library.municipality_id, library_id=library.pk
         )
     if locked:
@@ -222,7 +222,7 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
     if outcome != "ok":
         return AuthResult(ok=False, reason=outcome)
     patron = patron_for_card(library, card)
-    usage.record(
+    usage.record_quietly(
         usage.Kind.LOGIN,
         municipality_id=library.municipality_id,
         library_id=library.pk,
@@ -288,7 +288,9 @@ def patron_for_card(library, card: str) -> Patron:
         defaults={"municipality": municipality, "library": library},
     )
     if created:
-        usage.record(usage.Kind.NEW_READER, municipality_id=municipality.pk, library_id=library.pk)
+        usage.record_quietly(
+            usage.Kind.NEW_READER, municipality_id=municipality.pk, library_id=library.pk
+        )
     else:  # a login is activity (retention counts from it)
         patron.library = library
         patron.last_active_at = timezone.now()

@@ -9,10 +9,11 @@ import datetime
 import functools
 import hashlib
 import hmac
+import logging
 import zoneinfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .models import UsageEvent
@@ -24,6 +25,8 @@ Kind = UsageEvent.Kind
 AGE_BANDS = (("6-8", 0, 8), ("9-12", 9, 200))
 
 __all__ = ["Kind", "age_band", "event_row", "reader_key", "record", "record_many", "service_date"]
+
+logger = logging.getLogger(__name__)
 
 
 def age_band(age_min: int | None) -> str:
@@ -92,6 +95,17 @@ def event_row(
 def record(kind: str, *, when: datetime.datetime | None = None, **fields) -> None:
     """Append one anonymous event to the usage log (see `event_row` for the fields)."""
     UsageEvent.objects.create(**event_row(kind, when=when or timezone.now(), **fields))
+
+
+def record_quietly(kind: str, **fields) -> None:
+    """`record`, for paths where a statistic must never cost the user their action (a login):
+    a database error writing the event (SQLite busy under a burst of logins) is logged and the
+    event dropped, inside a savepoint so an open transaction stays usable."""
+    try:
+        with transaction.atomic():
+            record(kind, **fields)
+    except DatabaseError:
+        logger.warning("usage event %s dropped: the database refused the write", kind)
 
 
 def record_many(rows: list[dict]) -> int:
