@@ -17,6 +17,7 @@ WIDTH, HEIGHT, MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 640, 260, 56, 40, 16
 BAR_COLOUR = "#1f5f8b"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 CSS = Path(__file__).parent / "static" / "insights" / "report.css"
+PDF_CSS = Path(__file__).parent / "static" / "insights" / "report_pdf.css"
 
 
 def _bars(trend: list) -> tuple[list, int]:
@@ -114,14 +115,17 @@ def report_context(content: dict) -> dict:
 
 def report_pdf(content: dict, *, draft: bool = False) -> bytes:
     """The report as a PDF, in Swedish."""
+    from weasyprint import CSS as Stylesheet
     from weasyprint import HTML
 
     with translation.override("sv"):
         html = render_to_string(
-            "insights/report_pdf.html",
-            {**report_context(content), "css": CSS.read_text(), "draft": draft},
+            "insights/report_pdf.html", {**report_context(content), "draft": draft}
         )
-    return HTML(string=html).write_pdf()
+    # Style sheets are passed to WeasyPrint, not written into the page: templates carry no
+    # inline <style> (the site-wide CSP rule, checked by bibblix/tests/test_csp.py).
+    stylesheets = [Stylesheet(string=CSS.read_text()), Stylesheet(filename=str(PDF_CSS))]
+    return HTML(string=html).write_pdf(stylesheets=stylesheets)
 
 
 def report_docx(content: dict, *, draft: bool = False) -> bytes:
