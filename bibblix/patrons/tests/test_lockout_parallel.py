@@ -18,6 +18,9 @@ def slow_provider(monkeypatch, ale_library):
     """check_card blocks until the test releases it; counts the PIN checks made."""
     monkeypatch.setattr("bibblix.members.services.is_connected", lambda *args, **kw: True)
     ale_library.municipality  # noqa: B018 - load it here: the threads do not touch the database
+    # Nor do they write the usage log: rows committed by the threads' own connections would
+    # outlive this test's transaction and leak into later tests.
+    monkeypatch.setattr(services.usage, "record_quietly", lambda *args, **kwargs: None)
     state = {"checks": 0, "arrived": threading.Semaphore(0), "release": threading.Event()}
     lock = threading.Lock()
 
