@@ -7,15 +7,14 @@ default local server answers), prints timings, and drops what it made.
 
 import datetime
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from per_database import run_per_database
+
 ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITIES = 290
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def run_one() -> None:
@@ -86,55 +85,8 @@ def run_one() -> None:
         )
 
 
-def _postgres_url() -> str | None:
-    url = os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT)
-    try:
-        import psycopg
-
-        psycopg.connect(url.replace("postgres://", "postgresql://"), connect_timeout=3).close()
-    except Exception:
-        return None
-    return url
-
-
-def _run(database_url: str, label: str) -> int:
-    print(f"--- {label}", flush=True)
-    with tempfile.TemporaryDirectory() as var_dir:  # never var/ of the checkout
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "BENCH_CHILD": "1",
-            "BIBBLIX_VAR_DIR": var_dir,
-            "LOG_LEVEL": "WARNING",
-        }
-        # Runs this same script with a fresh Django per database (settings are read at setup).
-        return subprocess.call([sys.executable, __file__], env=env, cwd=ROOT)  # noqa: S603
-
-
-def main() -> int:
-    status = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        status |= _run(f"sqlite:///{tmp}/bench_members.sqlite3", "SQLite")
-    server = _postgres_url()
-    if server is None:
-        print("--- PostgreSQL: not reachable, skipped")
-        return status
-    import psycopg
-
-    admin_url = server.replace("postgres://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS bench_members")
-        conn.execute("CREATE DATABASE bench_members")
-    try:
-        status |= _run(server.rsplit("/", 1)[0] + "/bench_members", "PostgreSQL")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_members")
-    return status
-
-
 if __name__ == "__main__":
     if os.environ.get("BENCH_CHILD"):
         run_one()
     else:
-        sys.exit(main())
+        sys.exit(run_per_database(__file__, "bench_members"))
