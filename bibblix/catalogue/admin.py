@@ -101,10 +101,12 @@ class BookAdmin(NationalCatalogueAdmin):
         "available_until",
         "is_free_to_try",
         "is_withdrawn",
+        "is_hidden_from_children",
         "is_generated",
     ]
     list_filter = [
         "is_withdrawn",
+        "is_hidden_from_children",
         "is_free_to_try",
         "is_featured",
         "is_easy_to_read",
@@ -118,7 +120,7 @@ class BookAdmin(NationalCatalogueAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["themes"]
     inlines = [BookContributorInline]
-    actions = ["withdraw", "restore"]
+    actions = ["withdraw", "restore", "hide_from_children", "show_to_children"]
     # Files change only through the safe import (EPUB) or `replace_cover` (every cover size):
     # a plain file field would store an unchecked EPUB and leave the old cover sizes in use.
     readonly_fields = [
@@ -194,6 +196,45 @@ class BookAdmin(NationalCatalogueAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def has_hide_permission(self, request) -> bool:
+        return request.user.has_perm(services.HIDE_PERMISSION)
+
+    @admin.action(
+        description=_("Hide the selected books from all children (association)"),
+        permissions=["hide"],
+    )
+    def hide_from_children(self, request, queryset):
+        return self._change_hidden(request, queryset, services.hide_from_children)
+
+    @admin.action(
+        description=_("Show the selected hidden books to children (association)"),
+        permissions=["hide"],
+    )
+    def show_to_children(self, request, queryset):
+        return self._change_hidden(request, queryset, services.show_to_children)
+
+    def _change_hidden(self, request, queryset, service):
+        """Ask for a reason on an intermediate page, then call `service` for each book."""
+        reason = request.POST.get("reason", "").strip()
+        if "apply" in request.POST and reason:
+            count = sum(service(book, request.user, reason) for book in queryset)
+            self.message_user(
+                request,
+                ngettext("%(count)d book changed.", "%(count)d books changed.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Why?"),
+            "books": queryset,
+            "action": request.POST.get("action", ""),
+            "reason_missing": "apply" in request.POST,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalogue/book/hide_reason.html", context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -155,6 +155,12 @@ class Book(models.Model):
         help_text=_("Shown on the home page and first in every list of books."),
     )
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    # Hidden from every municipality's children (test files, a book under review): set only by
+    # catalogue.services.hide_from_children, which needs the association's permission and is
+    # audited. Shelves never hide books: one municipality's list must not empty another's.
+    is_hidden_from_children = models.BooleanField(
+        _("hidden from children"), default=False, editable=False
+    )
     is_free_to_try = models.BooleanField(
         _("free to try without a card"),
         default=False,
@@ -178,6 +184,7 @@ class Book(models.Model):
         ]
         verbose_name = _("book")
         verbose_name_plural = _("books")
+        permissions = [("hide_book_from_children", _("Can hide a book from all children"))]
 
     def __str__(self) -> str:
         return self.title
@@ -325,7 +332,7 @@ class Shelf(models.Model):
     is_for_children = models.BooleanField(
         _("shown to children"),
         default=True,
-        help_text=_("Turn off for internal lists, e.g. test books."),
+        help_text=_("Turn off for internal lists; the list is hidden, not its books."),
     )
     books = models.ManyToManyField(Book, through="ShelfEntry", related_name="shelves")
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)

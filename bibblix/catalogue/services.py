@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import search as _search
-from .models import LISTING_ORDER, Book, Shelf, ShelfEntry, Theme
+from .models import LISTING_ORDER, Book, Shelf, Theme
 
 WEEKLY_TIPS = "veckans-tips"
 
@@ -23,11 +24,10 @@ def available_books(day: datetime.date | None = None) -> QuerySet[Book]:
 
 
 def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
-    """Available books minus those kept on internal shelves only (e.g. test books)."""
-    # NOT EXISTS over the shelf entries, not `pk NOT IN (shelf.books)`: an empty internal shelf
-    # yields NULL in that list, and `NOT IN (NULL)` is never true, which hid every book.
-    on_internal_shelf = ShelfEntry.objects.filter(book=OuterRef("pk"), shelf__is_for_children=False)
-    return available_books(day).exclude(Exists(on_internal_shelf))
+    """Available books minus those the association hid from children (e.g. test books)."""
+    # One flag on the book, set only by hide_from_children: shelves used to hide their books,
+    # so any staff user who could add a shelf hid books from every municipality.
+    return available_books(day).filter(is_hidden_from_children=False)
 
 
 def featured_books(limit: int = 12) -> list[Book]:
@@ -191,6 +191,36 @@ def restore_book(book: Book, user=None) -> bool:
     book.save(update_fields=["is_withdrawn", "updated_at"])
     record_change(user, "restored", book, {"is_withdrawn": [True, False]})
     return True
+
+
+HIDE_PERMISSION = "catalogue.hide_book_from_children"
+
+
+def _set_hidden(book: Book, hidden: bool, by, reason: str) -> bool:
+    from bibblix.audit.services import record_change
+
+    if not (by is not None and by.has_perm(HIDE_PERMISSION)):
+        raise PermissionDenied("Only the association may hide books from children.")
+    if not reason.strip():
+        raise ValueError("A reason is required.")
+    if book.is_hidden_from_children == hidden:
+        return False
+    book.is_hidden_from_children = hidden
+    book.save(update_fields=["is_hidden_from_children", "updated_at"])
+    action = "hidden" if hidden else "shown"
+    changes = {"is_hidden_from_children": [not hidden, hidden]}
+    record_change(by, action, book, changes, reason=reason.strip())
+    return True
+
+
+def hide_from_children(book: Book, by, reason: str) -> bool:
+    """Hide `book` from every child (association only, audited); False if it already was."""
+    return _set_hidden(book, True, by, reason)
+
+
+def show_to_children(book: Book, by, reason: str) -> bool:
+    """Undo hide_from_children (association only, audited); False if it was not hidden."""
+    return _set_hidden(book, False, by, reason)
 
 
 # --- for statistics (insights reads the catalogue only through these) ---------------------------

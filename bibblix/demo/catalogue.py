@@ -240,7 +240,10 @@ def load_shelves(shared: dict[str, Book]) -> None:
             "sort_order": 999,
         },
     )
-    _fill_shelf(tests, [book for name, book in shared.items() if name.startswith("sample_")])
+    samples = [book for name, book in shared.items() if name.startswith("sample_")]
+    _fill_shelf(tests, samples)
+    # Shelves no longer hide books: the reader's test files are hidden by their own flag.
+    Book.objects.filter(pk__in=[book.pk for book in samples]).update(is_hidden_from_children=True)
     if not shared:
         Book.objects.filter(pk__in=generated_books.values("pk")[:3]).update(is_free_to_try=True)
     _load_local_shelf(generated_books)

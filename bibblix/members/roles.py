@@ -12,7 +12,8 @@ ALL = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.ASSOCIATION_ADMIN: [
         ("members", ALL),
-        ("catalogue", ALL),
+        # Hiding a book hides it in every municipality: the association's decision alone.
+        ("catalogue", ALL + ("hide_book_from_children",)),
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),

@@ -77,12 +77,10 @@ def test_free_to_try_book_page_links_to_the_reader(client):
     assert f'href="/read/{book.pk}/"' in client.get(f"/books/{book.pk}/").content.decode()
 
 
-def test_withdrawn_and_test_shelf_books_have_no_page(client):
+def test_withdrawn_and_hidden_books_have_no_page(client):
     hidden = make_book("Borta", is_withdrawn=True)
     assert client.get(f"/books/{hidden.pk}/").status_code == 404
-    test_shelf = Shelf.objects.create(slug="test", name="Test", is_for_children=False)
-    sample = make_book("Testbok")
-    ShelfEntry.objects.create(shelf=test_shelf, book=sample)
+    sample = make_book("Testbok", is_hidden_from_children=True)
     assert client.get(f"/books/{sample.pk}/").status_code == 404
 
 
