@@ -73,6 +73,19 @@ SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 # Key of the HMAC that turns a library card number into the patron's stored identity.
 # Changing it disconnects every child from their loans: rotate only with a migration plan.
 CARD_HASH_KEY = _secret("CARD_HASH_KEY", "card_hash_key")
+# Fernet keys (comma-separated, newest first) that encrypt secrets at rest, e.g. the SIP2
+# passwords (bibblix/lib/encryption.py); rotate with `manage.py rotate_field_keys`.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when BIBBLIX_ENV=production.")
+    if not (VAR_DIR / "field_encryption_key").exists():
+        from cryptography.fernet import Fernet
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        (VAR_DIR / "field_encryption_key").write_text(Fernet.generate_key().decode())
+        (VAR_DIR / "field_encryption_key").chmod(0o600)
+    FIELD_ENCRYPTION_KEYS = [(VAR_DIR / "field_encryption_key").read_text().strip()]
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")

@@ -7,9 +7,11 @@ municipality and library, and the child's reading preferences.
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bibblix.lib.encryption import EncryptedTextField
 
 
 class Patron(models.Model):
@@ -95,15 +97,18 @@ class LoginProvider(models.Model):
         help_text=_("Turn off only for the library system's own self-signed certificate."),
     )
     sc_user = models.CharField(_("SIP user"), max_length=100, blank=True)
-    sc_password = models.CharField(
+    # Encrypted at rest with FIELD_ENCRYPTION_KEYS: a database dump shows no password.
+    sc_password = EncryptedTextField(
         _("SIP password"),
-        max_length=100,
         blank=True,
+        validators=[MaxLengthValidator(100)],
         help_text=_("A secret: stored for the library system, never shown again."),
     )
     institution_id = models.CharField(_("institution id (AO)"), max_length=100, blank=True)
     location_code = models.CharField(_("location code (CP)"), max_length=100, blank=True)
-    terminal_password = models.CharField(_("terminal password (AC)"), max_length=100, blank=True)
+    terminal_password = EncryptedTextField(
+        _("terminal password (AC)"), blank=True, validators=[MaxLengthValidator(100)]
+    )
     message = models.CharField(
         _("patron message"),
         max_length=2,
