@@ -236,6 +236,8 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 # not public (loopback, private, link-local...); empty refuses them all (against SSRF).
 SIP2_ALLOWED_NETWORKS = env_list("SIP2_ALLOWED_NETWORKS")
 
+# Native apps' bearer tokens (POST /api/v1/session with {"token": true}) last a school day.
+APP_TOKEN_SECONDS = env_int("APP_TOKEN_SECONDS", 8 * 60 * 60)
 # Children stay logged in for a school term on their own device.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 140)
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,10 @@ Both use the same service as the login page (`services.log_in`). The session is 
 session cookie; unsafe calls made with it need the CSRF token (header X-CSRFToken), which
 POST /session returns.
 
+Native apps send {"token": true} and get a short-lived bearer token instead (APP_TOKEN_SECONDS),
+stored only as a hash; they send it as `Authorization: Bearer <token>` with no cookie and no CSRF
+token, and DELETE /session with it revokes it.
+
 POST /session has no session yet, so Django's CSRF check cannot guard it; instead it takes only
 `application/json` (a form or `text/plain` post from another site is refused with 415, and a
 JSON post from another site needs CORS, which Bibblix does not grant) and refuses a browser's
@@ -11,6 +15,7 @@ foreign Origin or Referer with 403. Native apps send JSON without either header.
 site could log a child's browser into the attacker's account and watch what the child reads.
 """
 
+import datetime
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
@@ -21,7 +26,7 @@ from ninja import Router, Schema, Status
 
 from bibblix.members import services as members
 
-from . import services
+from . import services, tokens
 from .auth import patron_auth
 
 router = Router(tags=["patrons"])
@@ -31,13 +36,18 @@ class SessionIn(Schema):
     library: int
     card: str
     pin: str
+    # Native apps: true returns a bearer token instead of starting a cookie session.
+    token: bool = False
 
 
 class SessionOut(Schema):
     patron: str
     municipality: int
     library: int
-    csrf_token: str
+    csrf_token: str | None = None
+    token: str | None = None
+    token_type: str | None = None
+    expires_at: datetime.datetime | None = None
 
 
 class Refusal(Schema):
@@ -95,26 +105,30 @@ def create_session(request, payload: SessionIn):
     if library is None:
         result = services.AuthResult(ok=False, reason="not_connected")
     else:
-        result = services.log_in(request, library, payload.card[:32], payload.pin[:16])
+        log_in = services.log_in_app if payload.token else services.log_in
+        result = log_in(request, library, payload.card[:32], payload.pin[:16])
     if not result.ok:
         return Status(
             services.http_status(result.reason),
             Refusal(detail=result.message, reason=result.reason),
         )
     patron = result.patron
-    return Status(
-        201,
-        SessionOut(
-            patron=str(patron.public_id),
-            municipality=patron.municipality_id,
-            library=patron.library_id,
-            csrf_token=get_token(request),
-        ),
+    out = SessionOut(
+        patron=str(patron.public_id), municipality=patron.municipality_id, library=patron.library_id
     )
+    if payload.token:
+        out.token, out.expires_at = tokens.issue_token(patron)
+        out.token_type = "Bearer"  # noqa: S105 - the scheme's name, not a secret
+    else:
+        out.csrf_token = get_token(request)
+    return Status(201, out)
 
 
 @router.delete("/session", auth=patron_auth, response={204: None})
 def delete_session(request):
-    """Log the child out on this device."""
-    services.logout_patron(request)
+    """Log the child out on this device; with a bearer token, the token is revoked."""
+    if getattr(request, "app_token", None):
+        tokens.revoke_token(request.app_token)
+    else:
+        services.logout_patron(request)
     return Status(204, None)

@@ -3,9 +3,9 @@
 from functools import wraps
 
 from django.shortcuts import redirect
-from ninja.security import APIKeyCookie
+from ninja.security import APIKeyCookie, HttpBearer
 
-from .services import get_patron
+from .services import authenticate_app_token, get_patron
 
 
 def patron_required(view):
@@ -36,4 +36,21 @@ class PatronSessionAuth(APIKeyCookie):
         return patron
 
 
-patron_auth = PatronSessionAuth()
+class PatronBearerAuth(HttpBearer):
+    """API auth for native apps: `Authorization: Bearer <token>` from POST /session with
+    {"token": true}; no cookie, so no CSRF check (a browser never sends this header by itself)."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        patron = authenticate_app_token(request, token)
+        if patron is not None:
+            request.patron = patron
+            request.app_token = token
+        return patron
+
+
+patron_session_auth = PatronSessionAuth()
+patron_bearer_auth = PatronBearerAuth()
+# Every child's endpoint takes either: the app's bearer token first, else the web's cookie.
+patron_auth = [patron_bearer_auth, patron_session_auth]

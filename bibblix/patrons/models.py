@@ -165,3 +165,20 @@ class LoginProvider(models.Model):
     @property
     def patron_classes(self) -> frozenset[str]:
         return frozenset(c.strip() for c in self.allowed_patron_classes.split(",") if c.strip())
+
+
+class AppToken(models.Model):
+    """A native app's short-lived bearer token for one child (POST /api/v1/session with
+    {"token": true}). Only a SHA-256 hash is stored: a database dump lets no one log in."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="app_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("app token")
+        verbose_name_plural = _("app tokens")
+
+    def __str__(self) -> str:
+        return f"{_('App token')} {self.token_hash[:8]}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from bibblix.lib.rows import get_row
 from bibblix.usage import services as usage
 
-from . import lockout
+from . import lockout, tokens
 from .hashing import card_hash, normalise_card
 from .models import LocalCard, LoginProvider, Patron
 from .providers import local as local_provider
@@ -247,6 +247,22 @@ def log_in(request, library, card: str, pin: str) -> AuthResult:
     if result.ok:
         login_patron(request, result.patron)
     return result
+
+
+def log_in_app(request, library, card: str, pin: str) -> AuthResult:
+    """A native app's login: the same checks and slowdown as the page, but no session; the
+    caller issues a bearer token (patrons.tokens) for result.patron."""
+    return _authenticate_from_address(request, library, card, pin)
+
+
+def authenticate_app_token(request, token: str) -> Patron | None:
+    """The child of a bearer token, for this request; None when the token is unknown or expired
+    or the municipality is no longer connected."""
+    patron = tokens.patron_for_token(token)
+    if patron is not None and patron.municipality_id not in connected_municipality_ids():
+        patron = None
+    request._bibblix_patron = patron
+    return patron
 
 
 def log_in_basic(request, library, card: str, pin: str) -> AuthResult:
