@@ -73,20 +73,6 @@ SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 # Key of the HMAC that turns a library card number into the patron's stored identity.
 # Changing it disconnects every child from their loans: rotate only with a migration plan.
 CARD_HASH_KEY = _secret("CARD_HASH_KEY", "card_hash_key")
-# Fernet keys (comma-separated, newest first) that encrypt secrets at rest, e.g. the SIP2
-# passwords (bibblix/lib/encryption.py); rotate with `manage.py rotate_field_keys`.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-if not FIELD_ENCRYPTION_KEYS:
-    if IS_PRODUCTION:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when BIBBLIX_ENV=production.")
-    if not (VAR_DIR / "field_encryption_key").exists():
-        from cryptography.fernet import Fernet
-
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        (VAR_DIR / "field_encryption_key").write_text(Fernet.generate_key().decode())
-        (VAR_DIR / "field_encryption_key").chmod(0o600)
-    FIELD_ENCRYPTION_KEYS = [(VAR_DIR / "field_encryption_key").read_text().strip()]
-
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 if IS_PRODUCTION and not ALLOWED_HOSTS:
@@ -130,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bibblix.lib.staff_sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +165,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env("TEST_DATABASE_NAME") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Fernet keys (comma-separated, newest first) that encrypt secrets at rest, e.g. the SIP2
+# passwords (bibblix/lib/encryption.py); rotate with `manage.py rotate_field_keys`.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when BIBBLIX_ENV=production.")
+    if not (VAR_DIR / "field_encryption_key").exists():
+        from cryptography.fernet import Fernet
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        (VAR_DIR / "field_encryption_key").write_text(Fernet.generate_key().decode())
+        (VAR_DIR / "field_encryption_key").chmod(0o600)
+    FIELD_ENCRYPTION_KEYS = [(VAR_DIR / "field_encryption_key").read_text().strip()]
 
 # Cache: per-process memory by default; Redis (shared by all web workers) by REDIS_URL.
 REDIS_URL = env("REDIS_URL")
@@ -229,6 +230,15 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Behind the documented TLS proxy every login comes from the proxy's address: the limit counts
+# the client's address from X-Forwarded-For, believed only from these proxies (comma-separated
+# addresses or networks), and counts per user name as well (AXES_LOCKOUT_PARAMETERS).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "bibblix.lib.client_address.client_ip"
+# Staff sessions end 8 hours after login or 30 minutes after the last request
+# (bibblix/lib/staff_sessions.py); children keep SESSION_COOKIE_AGE below.
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 60 * 60)
+STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60)
 # Children's card logins are slowed per client address (patrons.lockout): behind a reverse proxy,
 # the request header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None

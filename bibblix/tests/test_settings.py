@@ -38,6 +38,18 @@ def test_production_mode_requires_database_url():
     assert "DATABASE_URL must be set" in result.stderr
 
 
+def test_production_mode_requires_field_encryption_keys():
+    result = _load_settings(
+        BIBBLIX_ENV="production",
+        SECRET_KEY="x" * 50,
+        CARD_HASH_KEY="y" * 50,
+        ALLOWED_HOSTS="a",
+        DATABASE_URL="sqlite:///x",
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
 def test_embedded_defaults_are_sqlite_with_debug_off(tmp_path):
     result = _load_settings(BIBBLIX_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -65,6 +77,7 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         BIBBLIX_ENV="production",
         SECRET_KEY="k" * 20 + "-Qx9!vLm2#pR7&tZ4@wY8^nB3*hJ6%fD1",
         CARD_HASH_KEY="c" * 50,
+        FIELD_ENCRYPTION_KEYS="h1SRuLn-1wXbT-vteq7I6vhwz0YM1bbfOiGJx65xWVI=",
         ALLOWED_HOSTS="bibblix.example",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
