@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bibblix.lib.staff_sessions.StaffSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "bibblix.members.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,6 +243,10 @@ AXES_CLIENT_IP_CALLABLE = "bibblix.lib.client_address.client_ip"
 # (bibblix/lib/staff_sessions.py); children keep SESSION_COOKIE_AGE below.
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 60 * 60)
 STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60)
+# Two-step login (TOTP) for the association's administrators and economy
+# (bibblix/members/two_factor.py): on by default in production, STAFF_TWO_FACTOR=1 elsewhere.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", IS_PRODUCTION)
+OTP_TOTP_ISSUER = "Bibblix"
 # Children's card logins are slowed per client address (patrons.lockout): behind a reverse proxy,
 # the request header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None

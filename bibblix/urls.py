@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/insights/dashboard/", include("bibblix.insights.urls")),
     path("staff/insights/", include("bibblix.insights.staff_urls")),
+    path("staff/two-factor/", include("bibblix.members.two_factor")),
     path("staff/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("bibblix.patrons.urls")),
