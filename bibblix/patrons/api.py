@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -117,4 +118,4 @@ def create_session(request, payload: SessionIn):
 def delete_session(request):
     """Log the child out on this device."""
     services.logout_patron(request)
-    return Status(204, None)
+    return HttpResponse(status=204, headers={"Clear-Site-Data": services.CLEAR_SITE_DATA})
