@@ -30,6 +30,26 @@ def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
     return available_books(day).filter(is_hidden_from_children=False)
 
 
+def is_visible_to_children(book: Book | None, day: datetime.date | None = None) -> bool:
+    """Whether `book` is one children may see, borrow, queue for and read on `day`: the same rule
+    as the pages (`children_books`), for every path that takes a book id (API, OPDS, reader)."""
+    return book is not None and children_books(day).filter(pk=book.pk).exists()
+
+
+def get_children_book(pk: int) -> Book | None:
+    """The book with primary key `pk` if children may see it, else None (a 404 for them)."""
+    return children_books().filter(pk=pk).first()
+
+
+# Themes kept for staff and tests only; never listed to children (pages, forms, OPDS).
+INTERNAL_THEMES = frozenset({"testbocker"})
+
+
+def children_themes() -> QuerySet[Theme]:
+    """The themes children may browse, in their order (internal test themes left out)."""
+    return Theme.objects.exclude(slug__in=INTERNAL_THEMES)
+
+
 def featured_books(limit: int = 12) -> list[Book]:
     """The national "Veckans tips" shelf in its order, then other featured books by title."""
     books = children_books().prefetch_related("book_contributors__contributor")

@@ -7,16 +7,14 @@ from django.shortcuts import get_object_or_404, render
 
 from . import services
 from .forms import SearchForm
-from .models import Theme
 
 PER_PAGE = 24
 SHELF_ROW = 8
-INTERNAL_THEMES = {"testbocker"}
 
 
 def _children_themes():
     return (
-        Theme.objects.exclude(slug__in=INTERNAL_THEMES)
+        services.children_themes()
         .annotate(count=Count("books", filter=Q(books__is_withdrawn=False)))
         .filter(count__gt=0)
     )
@@ -44,7 +42,7 @@ def free_books(request):
 
 def theme(request, slug: str):
     """/themes/<slug>/: every book with one theme, a page at a time."""
-    chosen = get_object_or_404(Theme.objects.exclude(slug__in=INTERNAL_THEMES), slug=slug)
+    chosen = get_object_or_404(services.children_themes(), slug=slug)
     page = Paginator(services.theme_books(chosen), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "catalogue/theme.html", {"theme": chosen, "page": page})
 

@@ -29,6 +29,7 @@ THEMES = [
     ("fantasy", "Fantasy", "Fantasy", "🐉"),
     ("sagor", "Sagor", "Fairy tales", "🏰"),
     ("klassiker", "Klassiker", "Classics", "📜"),
+    ("bilderbocker", "Bilderböcker", "Picture books", "🖼️"),
     ("testbocker", "Testböcker", "Test books", "🧪"),
 ]
 
@@ -42,6 +43,11 @@ CONTENT_NOTES = {
 }
 
 TARGET_TOTAL = 3000
+# Shown to children in the "Bilderböcker" theme; the other sample stays an internal test book.
+PICTURE_BOOKS = {
+    "sample_cole-voyage-of-life_fxl.epub",
+    "sample_mol-timing-synchronization-fxl_mo.epub",
+}
 FREE_TO_TRY = [
     "baum_wonderful-wizard-of-oz.epub",
     "collodi_adventures-of-pinocchio.epub",
@@ -90,7 +96,7 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
                     description=row["description_sv"],
                     age_min=age_min,
                     age_max=age_max,
-                    is_featured=not is_sample,
+                    is_featured=not is_sample or row["file"] in PICTURE_BOOKS,
                     content_note=CONTENT_NOTES.get(row["file"], ""),
                     is_free_to_try=row["file"] in FREE_TO_TRY,
                 )
@@ -101,7 +107,11 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
                 credit_authors(book, row["author"])
             names = [n.strip() for n in row["themes"].split(";") if n.strip()]
             chosen = [themes[n] for n in names if n in themes]
-            if is_sample:
+            if row["file"] in PICTURE_BOOKS:
+                # The fixed-layout samples (one narrated) are the demo's picture books.
+                chosen = [themes["Bilderböcker"]]
+                Book.objects.filter(pk=book.pk).update(layout=Book.Layout.FIXED)
+            elif is_sample:
                 chosen = [themes["Testböcker"]]
             book.themes.set(chosen)
             loaded[row["file"]] = book
@@ -139,7 +149,9 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
         return 0
     templates = _generated_templates()
     start = Book.objects.filter(is_generated=True).count() + 1
-    child_themes = [t for t in themes.values() if t.slug not in {"testbocker", "klassiker"}]
+    child_themes = [
+        t for t in themes.values() if t.slug not in {"testbocker", "klassiker", "bilderbocker"}
+    ]
     books, links, authors = [], [], {}
     for number in range(start, start + missing):
         rng = random.Random(number)
@@ -240,10 +252,17 @@ def load_shelves(shared: dict[str, Book]) -> None:
             "sort_order": 999,
         },
     )
-    samples = [book for name, book in shared.items() if name.startswith("sample_")]
+    samples = [
+        book
+        for name, book in shared.items()
+        if name.startswith("sample_") and name not in PICTURE_BOOKS
+    ]
     _fill_shelf(tests, samples)
-    # Shelves no longer hide books: the reader's test files are hidden by their own flag.
+    # Shelves no longer hide books: the reader's test files are hidden by their own flag, and the
+    # picture books (once on this shelf) are shown to children again.
     Book.objects.filter(pk__in=[book.pk for book in samples]).update(is_hidden_from_children=True)
+    pictures = [book.pk for name, book in shared.items() if name in PICTURE_BOOKS]
+    Book.objects.filter(pk__in=pictures).update(is_hidden_from_children=False)
     if not shared:
         Book.objects.filter(pk__in=generated_books.values("pk")[:3]).update(is_free_to_try=True)
     _load_local_shelf(generated_books)

@@ -108,7 +108,7 @@ def _bookmark_out(row: Bookmark) -> dict:
 def _known_book(book_id: int) -> None:
     from bibblix.catalogue import services as catalogue
 
-    if catalogue.get_book(book_id) is None:
+    if catalogue.get_children_book(book_id) is None:
         raise HttpError(404, "Not found")
 
 

@@ -86,9 +86,22 @@ def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = T
     book = get_row(Book, "id", book_id, for_update=True)
     if book is None:
         raise BookNotFound(book_id)
-    if available_only and not book.is_available_on(timezone.localdate(now)):
-        raise refuse("not_available")
+    if available_only:
+        day = timezone.localdate(now)
+        if not book.is_available_on(day):
+            raise refuse("not_available")
+        if not _is_visible_to_children(book, day):
+            raise BookNotFound(book_id)  # as its page and API entry: 404, nothing told
     return book
+
+
+def _is_visible_to_children(book, day: datetime.date) -> bool:
+    """Lendable only where the children's pages show the book: the catalogue's one rule
+    (`catalogue.services.is_visible_to_children`), so a hidden book cannot be borrowed or
+    queued for through the API or OPDS either."""
+    from bibblix.catalogue import services as catalogue
+
+    return catalogue.is_visible_to_children(book, day)
 
 
 def _lock_patron(patron) -> None:

@@ -42,7 +42,7 @@ def _next(request, default: str) -> str:
 
 
 def _book_or_404(book_id: int):
-    book = catalogue.get_book(book_id)
+    book = catalogue.get_children_book(book_id)
     if book is None:
         raise Http404
     return book

@@ -180,7 +180,7 @@ def loans(request, version: str, library_id: int) -> HttpResponse:
     site = L.Catalogue(request, version, library, patron)
     books, site.states = shelf(patron)
     # All on one page; the listing only names the feed (its books come from `shelf`).
-    listing = selection.Listing("loans", _("My loans"), catalogue.available_books().none())
+    listing = selection.Listing("loans", _("My loans"), catalogue.children_books().none())
     page = selection.Page(listing, selection.Facets(), 1, len(books), books)
     if version == "v2":
         body = json_bytes(v2.publications_feed(site, page, []))
@@ -201,12 +201,17 @@ def shelf(patron) -> tuple[list, dict]:
     (placed first), of books that can still be borrowed; and the child's state of each."""
     loans = list(
         services.active_loans(patron)
-        .filter(book__in=catalogue.available_books())
+        .filter(book__in=catalogue.children_books())
         .select_related("book")
         .order_by("due_at", "pk")
     )
     today = timezone.localdate()
-    holds = [hold for hold in services.patron_holds(patron) if hold.book.is_available_on(today)]
+    visible = set(
+        catalogue.children_books(today)
+        .filter(pk__in=[hold.book_id for hold in services.patron_holds(patron)])
+        .values_list("pk", flat=True)
+    )
+    holds = [hold for hold in services.patron_holds(patron) if hold.book_id in visible]
     books = [row.book for row in [*loans, *holds]]
     prefetch_related_objects(books, "book_contributors__contributor", "themes")
     return books, services.circulation(patron, [book.pk for book in books], holds=holds)

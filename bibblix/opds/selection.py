@@ -112,21 +112,21 @@ def _ordered(books: QuerySet[Book]) -> QuerySet[Book]:
 
 
 def all_books() -> Listing:
-    return Listing("books", _("All books"), _ordered(services.available_books()))
+    return Listing("books", _("All books"), _ordered(services.children_books()))
 
 
 def new_books() -> Listing:
-    books = services.available_books().order_by("-created_at", "-pk")
+    books = services.children_books().order_by("-created_at", "-pk")
     return Listing("new", _("New books"), books)
 
 
 def free_books() -> Listing:
-    books = _ordered(services.available_books().filter(is_free_to_try=True))
+    books = _ordered(services.children_books().filter(is_free_to_try=True))
     return Listing("free", _("Free to try"), books)
 
 
 def theme_books(theme: Theme) -> Listing:
-    books = _ordered(services.available_books().filter(themes=theme))
+    books = _ordered(services.children_books().filter(themes=theme))
     return Listing(f"themes/{theme.slug}", theme_title(theme), books)
 
 
@@ -146,7 +146,7 @@ def search_books(query: str) -> Listing:
 
 
 def themes() -> list[Theme]:
-    return list(Theme.objects.all())
+    return list(services.children_themes())
 
 
 def page_of(listing: Listing, facets: Facets, number: int) -> Page:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from bibblix.catalogue import services
-from bibblix.catalogue.models import Theme
 from bibblix.lending import services as lending
 from bibblix.members import services as members
 
@@ -113,7 +112,9 @@ def _listing(path: str, request) -> selection.Listing:
         key = "query" if "query" in request.GET else "q"
         return selection.search_books(request.GET.get(key, "").strip()[:200])
     if path.startswith("themes/"):
-        return selection.theme_books(get_object_or_404(Theme, slug=path.removeprefix("themes/")))
+        return selection.theme_books(
+            get_object_or_404(services.children_themes(), slug=path.removeprefix("themes/"))
+        )
     raise Http404
 
 
@@ -129,7 +130,7 @@ def _page(request, listing: selection.Listing):
 
 def _book_or_404(pk: int):
     book = (
-        services.available_books()
+        services.children_books()
         .filter(pk=pk)
         .prefetch_related("book_contributors__contributor", "themes")
         .first()
@@ -203,7 +204,7 @@ def v1_root(request, catalogue):
             }
         )
     title = "Bibblix" if catalogue.library is None else f"Bibblix – {catalogue.library}"
-    updated = selection.last_modified(services.available_books())
+    updated = selection.last_modified(services.children_books())
     return v1.serialise(v1.navigation_feed(catalogue, title, entries, updated)), ATOM_NAV
 
 

@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -129,6 +130,6 @@ def delete_session(request):
     """Log the child out on this device; with a bearer token, the token is revoked."""
     if getattr(request, "app_token", None):
         tokens.revoke_token(request.app_token)
-    else:
-        services.logout_patron(request)
-    return Status(204, None)
+        return Status(204, None)
+    services.logout_patron(request)
+    return HttpResponse(status=204, headers={"Clear-Site-Data": services.CLEAR_SITE_DATA})

@@ -1,5 +1,6 @@
-from .services import get_patron
+from .services import device_key, get_patron
 
 
 def patron(request) -> dict:
-    return {"patron": get_patron(request)}
+    child = get_patron(request)
+    return {"patron": child, "child_key": device_key(child)}

@@ -321,6 +321,21 @@ def login_patron(request, patron: Patron) -> None:
     request._bibblix_patron = patron
 
 
+# Sent with every logout: the browser drops what the child left on a shared device (positions,
+# reader settings, offline books, cached pages). The logout page's script does the same first
+# for browsers without Clear-Site-Data.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def device_key(patron: Patron | None) -> str:
+    """A short, stable name for the child's data in the browser (storage keys, offline books):
+    a keyed hash of the public id, so nothing in the browser names the child."""
+    if patron is None:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"device:{patron.public_id}".encode(), "sha256")
+    return digest.hexdigest()[:16]
+
+
 def logout_patron(request) -> None:
     """End the child's session on this device."""
     request.session.flush()

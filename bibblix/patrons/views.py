@@ -85,4 +85,6 @@ def no_card(request):
 def logout(request):
     services.logout_patron(request)
     messages.info(request, _("You are logged out. Welcome back!"))
-    return redirect("home")
+    response = redirect("home")
+    response["Clear-Site-Data"] = services.CLEAR_SITE_DATA
+    return response

@@ -46,7 +46,8 @@ class Access:
 
 def find_access(patron, book) -> Access | None:
     """The visitor's access to `book`: their active loan, free to try, or None."""
-    if book is None or not book.is_available_on():
+    # The same rule as the children's pages: a hidden book does not open even with a loan.
+    if not catalogue.is_visible_to_children(book):
         return None
     if patron is not None:
         loan = lending.active_loans(patron).filter(book=book).first()
@@ -87,13 +88,13 @@ def serve(resource: str, token: str, patron=None, book_id: int | None = None) ->
     if book is None:
         raise AccessDenied(410, "no-book")
     if payload.get("l") is None:
-        if book.is_free_to_try and book.is_available_on():
+        if book.is_free_to_try and catalogue.is_visible_to_children(book):
             return Access(book=book)
         raise AccessDenied(410, "not-free")
     # The link is bound to the child: someone else's session (or none) cannot use it.
     if patron is None or str(patron.public_id) != payload.get("p"):
         raise AccessDenied(403, "other-patron")
     loan = lending.active_loans(patron).filter(pk=payload["l"], book=book).first()
-    if loan is None or not book.is_available_on():
+    if loan is None or not catalogue.is_visible_to_children(book):
         raise AccessDenied(410, "loan-ended")
     return Access(book=book, loan=loan)

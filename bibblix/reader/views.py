@@ -27,7 +27,7 @@ def _refuse(request, book):
         messages.info(request, _("Log in with your library card and borrow the book to read it."))
     else:
         messages.info(request, _("Borrow the book first, then you can read it here."))
-    if book is None or not book.is_available_on():
+    if not catalogue.is_visible_to_children(book):
         return redirect("home")
     return redirect("catalogue:book", pk=book.pk)
 

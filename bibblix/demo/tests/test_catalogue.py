@@ -1,8 +1,14 @@
 import pytest
 from django.core.management import call_command
 
-from bibblix.catalogue.models import Book, BookContributor, Contributor, Shelf
-from bibblix.catalogue.services import featured_books, free_to_try_books, search
+from bibblix.catalogue.models import Book, BookContributor, Contributor, Shelf, Theme
+from bibblix.catalogue.services import (
+    children_books,
+    featured_books,
+    free_to_try_books,
+    search,
+    theme_books,
+)
 from bibblix.demo import catalogue as demo
 from bibblix.demo.generated_books import ADJECTIVES
 
@@ -24,7 +30,7 @@ def test_demo_catalogue_has_weekly_tips_free_books_and_is_searchable():
 def test_demo_test_books_stay_out_of_childrens_lists():
     call_command("load_demo_data", books=40)
     samples = Book.objects.filter(shelves__slug="testbocker")
-    assert samples.count() == 3
+    assert samples.count() == 1
     featured = featured_books(limit=40)
     assert not set(featured) & set(samples)
     assert not set(search("mol")) & set(samples)
@@ -40,7 +46,19 @@ def test_demo_test_books_stay_out_of_childrens_lists():
     # Real books lead the lists because the demo features them, not through a demo flag.
     listed = list(search(""))
     real = [book for book in listed if not book.is_generated]
-    assert len(real) == 12 and listed[: len(real)] == real
+    assert len(real) == 14 and listed[: len(real)] == real  # 12 stories, 2 picture books
+
+
+@pytest.mark.shared
+def test_demo_picture_books_are_shown_to_children_in_their_own_theme():
+    call_command("load_demo_data", books=40)
+    picture_books = Book.objects.filter(themes__slug="bilderbocker")
+    assert picture_books.count() == 2
+    assert all(book.layout == Book.Layout.FIXED for book in picture_books)
+    assert set(picture_books) <= set(children_books())
+    assert {book.pk for book in theme_books(Theme.objects.get(slug="bilderbocker"))} == {
+        book.pk for book in picture_books
+    }
 
 
 @pytest.mark.shared

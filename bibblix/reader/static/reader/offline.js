@@ -34,7 +34,31 @@ export async function tell(message, timeout = 3000) {
     })
 }
 
-export const keepBook = (bookId, epubUrl) => tell({ type: 'keep', bookId, epubUrl }, 30000)
+// The logged-in child of this page: a keyed hash from the server (<meta name="bibblix-child">),
+// empty when nobody is logged in. Storage keys and offline books are per child.
+export const currentChild = () =>
+    document.querySelector('meta[name="bibblix-child"]')?.content || ''
+
+const CHILD_PREFIX = 'bibblix:child:'
+export const childStorageKey = (name, child = currentChild()) =>
+    (child ? `${CHILD_PREFIX}${child}:${name}` : `bibblix:${name}`)
+
+// Remove what children left in localStorage: every child's keys, or all but `keep`'s.
+export function clearChildStorage(keep = '') {
+    for (const key of Object.keys(localStorage))
+        if (key.startsWith(CHILD_PREFIX) && !(keep && key.startsWith(`${CHILD_PREFIX}${keep}:`)))
+            localStorage.removeItem(key)
+}
+
+// Tell the worker who is reading now: another child's books (or anyone's, when nobody is
+// logged in) are removed from the device.
+export async function setChild(child) {
+    clearChildStorage(child)
+    return tell({ type: 'child', child })
+}
+
+export const keepBook = (bookId, epubUrl) =>
+    tell({ type: 'keep', bookId, epubUrl, child: currentChild() }, 30000)
 export const purgeBook = bookId => tell({ type: 'purge', bookId })
 export const purgeAll = () => tell({ type: 'purge-all' })
 export const listBooks = () => tell({ type: 'list' })
@@ -62,6 +86,7 @@ export function purgeOnLogout(root = document) {
             if (form.dataset.purged) return
             event.preventDefault()
             form.dataset.purged = '1'
+            clearChildStorage()
             purgeAll().finally(() => form.submit())
         })
     }

@@ -44,7 +44,14 @@ export class ReadAloud extends EventTarget {
         this.#view = view
         this.#lang = lang
         this.#narration = Boolean(view.mediaOverlay)
-        if (this.#narration) this.#followNarration()
+        // foliate-js 1.0.1's own highlighter (registered on the overlay in view.open) throws
+        // "Cannot destructure property 'doc'" on every highlight of the first section and of a
+        // spread's right page (`find(x => x.index = …)` assigns). A fresh overlay of the same book
+        // has no such listener; view.startMediaOverlay and this class use the view's property.
+        if (this.#narration) {
+            view.mediaOverlay = view.book.getMediaOverlay()
+            this.#followNarration()
+        }
     }
 
     // foliate-js 1.0.1 marks the narrated element itself, but its lookup fails for the first

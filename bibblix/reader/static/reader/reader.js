@@ -39,7 +39,7 @@ function showStatus(text, kind = 'info') {
 const position = new Position({
     url: config.progressUrl,
     enabled: config.isLoan,
-    key: `bibblix:position:${config.bookId}`,
+    key: offline.childStorageKey(`position:${config.bookId}`), // per child: shared devices
     api: (url, options) => api(url, options),
 })
 const flushSave = () => position.flush()

@@ -1,6 +1,9 @@
 // The child's reading settings (kept on this device) and the style sheet they give the book.
 
-const SETTINGS_KEY = 'bibblix:reader-settings'
+import { childStorageKey } from './offline.js'
+
+// Per child: the settings of the last child on a shared device are not the next one's.
+const SETTINGS_KEY = childStorageKey('reader-settings')
 const THEMES = {
     light: { fg: '#1b1b1f', bg: '#fffdf7', link: '#1f5fa8' },
     sepia: { fg: '#3b2f1e', bg: '#f4ecd8', link: '#6a3d00' },

@@ -11,6 +11,7 @@ const SHELL_CACHE = `bibblix-shell-${VERSION}`
 const BOOKS_CACHE = 'bibblix-books'
 const PAGES_CACHE = 'bibblix-pages'
 const META_CACHE = 'bibblix-books-meta'
+const DEVICE_CACHE = 'bibblix-device' // who is logged in on this device now
 const SCOPE = new URL('{{ scope }}', self.location).pathname
 const BOOK_FILE = /^\/read\/(\d+)\/book\.epub$/
 const READER_PAGE = /^\/read\/(\d+)\/$/
@@ -46,6 +47,26 @@ async function writeMeta(id, meta) {
 }
 
 const isExpired = meta => !meta || !meta.dueAt || Date.parse(meta.dueAt) <= Date.now()
+const childKey = () => new URL(`${SCOPE}current-child`, self.location).href
+
+async function currentChild() {
+    const response = await (await caches.open(DEVICE_CACHE)).match(childKey())
+    return response ? (await response.json()).child || '' : ''
+}
+
+/* A page names the child logged in (a keyed hash, '' for nobody): when it is someone else,
+ * every stored book and page goes, so the next child on a shared device finds nothing. */
+async function setChild(child) {
+    if ((await currentChild()) !== (child || '')) await purgeAll()
+    await (await caches.open(DEVICE_CACHE)).put(childKey(), new Response(JSON.stringify({ child: child || '' }),
+        { headers: { 'Content-Type': 'application/json' } }))
+}
+
+/* A stored copy counts only with a loan the worker can still show: a due date ahead, saved for
+ * the child who is logged in on this device now. */
+async function isUsable(meta) {
+    return !isExpired(meta) && !!meta.child && meta.child === await currentChild()
+}
 
 async function purgeBook(id) {
     await (await caches.open(BOOKS_CACHE)).delete(bookKey(id))
@@ -57,7 +78,9 @@ async function purgeBook(id) {
 
 async function offlineBooks() {
     const keys = await (await caches.open(META_CACHE)).keys()
-    return keys.map(request => Number(new URL(request.url).pathname.split('/')[2]))
+    return keys.map(request => new URL(request.url).pathname)
+        .filter(path => path.endsWith('/offline-meta'))
+        .map(path => Number(path.split('/')[2]))
 }
 
 async function purgeExpired() {
@@ -80,7 +103,8 @@ self.addEventListener('message', event => {
         const keep = new Set((data.bookIds || []).map(Number))
         for (const id of await offlineBooks()) if (!keep.has(id)) await purgeBook(id)
     })()
-    else if (data.type === 'keep') work = keepBook(data.bookId, data.epubUrl)
+    else if (data.type === 'keep') work = keepBook(data.bookId, data.epubUrl, data.child)
+    else if (data.type === 'child') work = setChild(data.child)
     else if (data.type === 'list') work = (async () => {
         await purgeExpired()
         const books = []
@@ -107,20 +131,22 @@ self.addEventListener('fetch', event => {
 })
 
 /* Save a book the page has open (the first visit is not yet controlled by this worker). */
-async function keepBook(id, epubUrl) {
+async function keepBook(id, epubUrl, child) {
+    if (!child) return { ok: false, bookId: Number(id) }
+    await setChild(child)
     const page = await fetch(pageKey(id), { credentials: 'same-origin', cache: 'no-store' })
     if (page.ok && page.headers.get('X-Bibblix-Loan-Due'))
         await (await caches.open(PAGES_CACHE)).put(pageKey(id), page)
-    const book = await bookFile(new Request(new URL(epubUrl, self.location).href), id)
+    const book = await bookFile(new Request(new URL(epubUrl, self.location).href), id, child)
     return { ok: book.ok, bookId: Number(id) }
 }
 
 /* The book file: ask the server first (a 304 keeps the stored copy); use the stored copy only
  * when the network fails, and only while the loan lasts. */
-async function bookFile(request, id) {
+async function bookFile(request, id, child = null) {
     const cache = await caches.open(BOOKS_CACHE)
     const meta = await readMeta(id)
-    const stored = isExpired(meta) ? null : await cache.match(bookKey(id))
+    const stored = (await isUsable(meta)) ? await cache.match(bookKey(id)) : null
     if (!stored && meta) await purgeBook(id)
     const headers = new Headers()
     if (stored?.headers.get('ETag')) headers.set('If-None-Match', stored.headers.get('ETag'))
@@ -137,9 +163,10 @@ async function bookFile(request, id) {
         return response
     }
     const dueAt = response.headers.get('X-Bibblix-Loan-Due')
-    if (response.status === 200 && dueAt) {
+    const owner = child || meta?.child || await currentChild()
+    if (response.status === 200 && dueAt && owner) {
         await cache.put(bookKey(id), response.clone())
-        await writeMeta(id, { dueAt, savedAt: new Date().toISOString() })
+        await writeMeta(id, { dueAt, child: owner, savedAt: new Date().toISOString() })
     }
     return response
 }
@@ -152,7 +179,7 @@ async function readerPage(request, id) {
         response = await fetch(request)
     } catch (error) {
         const meta = await readMeta(id)
-        if (!isExpired(meta)) {
+        if (await isUsable(meta)) {
             const stored = await (await caches.open(PAGES_CACHE)).match(pageKey(id))
             if (stored) return stored
         } else if (meta) await purgeBook(id)
