@@ -1,10 +1,9 @@
-"""A book children cannot see (on an internal shelf) cannot be borrowed, queued for or read
+"""A book children cannot see (hidden by the association) cannot be borrowed, queued for or read
 by any path: the pages, the JSON API and the reader use the catalogue's one rule."""
 
 import pytest
 
 from bibblix.catalogue import services as catalogue
-from bibblix.catalogue.models import Shelf, ShelfEntry
 from bibblix.lending.models import Hold, Loan
 
 NOW = "2026-03-02T10:00Z"
@@ -12,10 +11,7 @@ NOW = "2026-03-02T10:00Z"
 
 @pytest.fixture
 def hidden_book(make_book):
-    book = make_book("Testbok", copies=1, is_free_to_try=True)
-    shelf = Shelf.objects.create(slug="test", name="Test", is_for_children=False)
-    ShelfEntry.objects.create(shelf=shelf, book=book)
-    return book
+    return make_book("Testbok", copies=1, is_free_to_try=True, is_hidden_from_children=True)
 
 
 def test_is_visible_to_children_follows_children_books(hidden_book, book):

@@ -5,8 +5,6 @@ import json
 
 import pytest
 
-from bibblix.catalogue.models import Shelf, ShelfEntry
-
 from .helpers import make_book, make_theme
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +15,7 @@ def hidden(db):
     tests = make_theme("testbocker", "Testböcker", "🧪")
     animals = make_theme("djur", "Djur", "🐾")
     make_book("Synlig bok", themes=[animals])
-    book = make_book("Testbok", themes=[tests, animals])
-    shelf = Shelf.objects.create(slug="test", name="Test", is_for_children=False)
-    ShelfEntry.objects.create(shelf=shelf, book=book)
-    return book
+    return make_book("Testbok", themes=[tests, animals], is_hidden_from_children=True)
 
 
 def test_internal_theme_is_in_neither_opds_root(client, hidden):
