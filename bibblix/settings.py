@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "bibblix.patrons",
     "bibblix.lending",
     "bibblix.reader",
+    "bibblix.motivation",
     "bibblix.opds",
     "bibblix.billing",
     "bibblix.insights",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("bibblix.catalogue.urls")),
     path("opds/", include("bibblix.opds.urls")),
     path("my/", include("bibblix.lending.urls")),
+    path("", include("bibblix.motivation.urls")),
     path("read/", include("bibblix.reader.urls")),
 ]
 
