@@ -13,6 +13,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.ASSOCIATION_ADMIN: [
         ("members", ALL),
         ("catalogue", ALL),
+        ("motivation", ALL),  # national reading challenges (no admin shows a child's reading)
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),
@@ -28,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.MUNICIPALITY_ADMIN: [
         ("members", ("view", "change")),
         ("catalogue", ("view", "change")),
+        ("motivation", ALL),  # their own challenges and libraries' tips (scoped)
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),  # their own invoices only (billing.admin scopes them)
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.LIBRARIAN: [
         ("members", ("view",)),
         ("catalogue", ("view", "change")),
+        ("motivation", ALL),  # their own challenges and libraries' tips (scoped)
         ("patrons", ("view",)),
         ("lending", ("view",)),
     ],
