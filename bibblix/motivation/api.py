@@ -17,6 +17,7 @@ router = Router(tags=["motivation"], auth=patron_auth)
 
 class DayOut(Schema):
     day: datetime.date
+    read: bool
     minutes: int
 
 

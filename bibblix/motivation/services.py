@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 # Libraries with fewer children in a challenge than this show "fewer than 5" to staff.
 SMALL_COUNT = 5
 WEEK_DAYS = 7
+# A day counts as read when the child turned a page or spent time in a book (a quick reader's
+# single save at the end has pages but no time between two positions).
+READ = Q(seconds__gt=0) | Q(pages__gt=0)
 
 
 class ChallengeNotOpen(Exception):
@@ -88,17 +91,15 @@ def reading_log(patron, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     rows = ReadingDay.objects.filter(patron=patron)
     totals = rows.aggregate(seconds=Sum("seconds"), pages=Sum("pages"))
-    days = list(rows.filter(seconds__gt=0).order_by("day").values_list("day", flat=True))
+    days = list(rows.filter(READ).order_by("day").values_list("day", flat=True))
     current, best = _streaks(days, today)
-    minutes_by_day = dict(
-        rows.filter(day__gt=today - datetime.timedelta(days=WEEK_DAYS)).values_list(
-            "day", "seconds"
-        )
-    )
+    recent = rows.filter(READ, day__gt=today - datetime.timedelta(days=WEEK_DAYS))
+    minutes_by_day = {day: (s + 59) // 60 for day, s in recent.values_list("day", "seconds")}
     week = []
     for back in range(WEEK_DAYS - 1, -1, -1):
         day = today - datetime.timedelta(days=back)
-        week.append({"day": day, "minutes": (minutes_by_day.get(day, 0) + 59) // 60})
+        minutes = minutes_by_day.get(day, 0)
+        week.append({"day": day, "read": day in minutes_by_day, "minutes": minutes})
     return {
         "minutes": ((totals["seconds"] or 0) + 59) // 60,
         "pages": totals["pages"] or 0,
@@ -111,9 +112,7 @@ def reading_log(patron, today: datetime.date | None = None) -> dict:
 
 def _reading(patron) -> Reading:
     books = [row.book for row in lending.finished_books(patron).prefetch_related("book__themes")]
-    days = sorted(
-        ReadingDay.objects.filter(patron=patron, seconds__gt=0).values_list("day", flat=True)
-    )
+    days = sorted(ReadingDay.objects.filter(READ, patron=patron).values_list("day", flat=True))
     return Reading(
         finished=len(books),
         other_language=any(book.language != "sv" for book in books),

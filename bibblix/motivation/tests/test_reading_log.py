@@ -19,7 +19,7 @@ def test_progress_events_add_minutes_and_pages_to_the_day(patron_ale, make_book,
     with time_machine.travel(DAY, tick=False):
         log = services.reading_log(patron_ale)
     assert (log["minutes"], log["pages"], log["books_finished"]) == (6, 40, 1)
-    assert log["week"][-1] == {"day": DAY.date(), "minutes": 6}
+    assert log["week"][-1] == {"day": DAY.date(), "read": True, "minutes": 6}
 
 
 def test_a_write_that_moves_back_adds_nothing(patron_ale, make_book, read_book):
