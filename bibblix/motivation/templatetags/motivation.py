@@ -4,6 +4,7 @@
 from django import template
 
 from bibblix.motivation import services
+from bibblix.motivation.badges import BY_SLUG
 
 register = template.Library()
 SHELF_SLOTS = 10  # a shelf row holds ten books; the next row starts when it is full
@@ -25,6 +26,7 @@ def home_joy(context) -> dict:
         "for_you": services.recommend(patron, limit=8),
         "tips": services.library_tips(patron.library_id, limit=8),
         "challenge": services.open_challenges(patron).first(),
+        "challenge_badge": BY_SLUG["challenge"],
     }
 
 
