@@ -123,6 +123,9 @@ def test_staff_see_counts_per_library_and_small_counts_hidden(
 
 
 def test_admin_shows_counts_not_children(_june, client, coordinator, summer, ale, make_patron):
+    client.force_login(coordinator)
+    assert client.get("/staff/motivation/challenge/add/").status_code == 200
+    assert client.get("/staff/motivation/librarytip/add/").status_code == 200
     for _ in range(5):
         services.join(make_patron(ale), summer.pk)
     client.force_login(coordinator)
@@ -134,6 +137,9 @@ def test_municipality_staff_run_their_own_challenges_only(
     _june, client, librarian_ale, librarian_boras, ale, boras
 ):
     client.force_login(librarian_ale)
+    form = client.get("/staff/motivation/challenge/add/")
+    assert form.status_code == 200
+    assert 'name="organiser"' not in form.content.decode()  # set to Ale on save
     response = client.post(
         "/staff/motivation/challenge/add/",
         {
