@@ -48,11 +48,14 @@ def record_reading(
     when = when or timezone.now()
     with transaction.atomic():
         _lock_child(patron)
-        if pages or seconds:
-            _add_to_day(patron, timezone.localdate(when), pages, seconds)
-        if finished or seconds:
-            complete_challenges(patron, when)
-        award_badges(patron, when)
+        new_day = bool(pages or seconds) and _add_to_day(
+            patron, timezone.localdate(when), pages, seconds
+        )
+        completed = complete_challenges(patron, when) if finished or seconds else 0
+        # Badges change only with a finished book, a new day read (days in a row) or a
+        # challenge done: a page turn in the middle of a book costs no badge queries.
+        if finished or new_day or completed:
+            award_badges(patron, when)
 
 
 def _lock_child(patron) -> None:
@@ -63,15 +66,18 @@ def _lock_child(patron) -> None:
     type(patron).objects.select_for_update().filter(pk=patron.pk).values_list("pk").first()
 
 
-def _add_to_day(patron, day: datetime.date, pages: int, seconds: int) -> None:
+def _add_to_day(patron, day: datetime.date, pages: int, seconds: int) -> bool:
+    """Add to the day's row; True when this was the day's first reading."""
     more = {"pages": F("pages") + pages, "seconds": F("seconds") + seconds}
     if ReadingDay.objects.filter(patron=patron, day=day).update(**more):
-        return
+        return False
     try:
         with transaction.atomic():  # a parallel first event of the day may win the insert
             ReadingDay.objects.create(patron=patron, day=day, pages=pages, seconds=seconds)
     except IntegrityError:
         ReadingDay.objects.filter(patron=patron, day=day).update(**more)
+        return False
+    return True
 
 
 def _streaks(days: list[datetime.date], today: datetime.date) -> tuple[int, int]:

@@ -71,3 +71,23 @@ def test_badges_page_shows_earned_and_locked_badges_as_svg(child, make_book, rea
     page = child.get("/badges/").content.decode()
     assert page.count('<svg class="badge-art') >= 11
     assert "badge-art-locked" in page
+
+
+def test_page_turns_in_the_middle_of_a_book_award_nothing_after_the_first(
+    patron_ale, make_book, monkeypatch
+):
+    import time_machine
+
+    from bibblix.lending import services as lending
+
+    calls = []
+    award = services.award_badges
+    monkeypatch.setattr(services, "award_badges", lambda *a: calls.append(a) or award(*a))
+    book = make_book()
+    for minute, share in enumerate((0.1, 0.2, 0.3, 0.4)):
+        with time_machine.travel(DAY + datetime.timedelta(minutes=minute), tick=False):
+            lending.record_progress(patron_ale, book.pk, "x", share)
+    assert len(calls) == 1  # the day's first reading (days in a row), not every page turn
+    with time_machine.travel(DAY + datetime.timedelta(minutes=5), tick=False):
+        lending.record_progress(patron_ale, book.pk, "end", 1.0)
+    assert len(calls) == 2 and _badges(patron_ale) == {"first-book"}
