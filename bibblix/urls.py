@@ -28,3 +28,11 @@ if settings.STORAGE_BACKEND == "local" and not settings.IS_PRODUCTION:
     urlpatterns.append(
         path("media/covers/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "covers"})
     )
+    # Reading challenges' pictures (public, like covers).
+    urlpatterns.append(
+        path(
+            "media/challenges/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT / "challenges"},
+        )
+    )

@@ -170,3 +170,20 @@ def test_municipality_staff_run_their_own_challenges_only(
     client.force_login(librarian_boras)
     assert client.get(f"/staff/motivation/challenge/{challenge.pk}/change/").status_code == 302
     assert client.get("/staff/motivation/challenge/").context["cl"].result_count == 0
+
+
+def test_a_challenge_picture_is_shown_with_its_description(_june, child, summer, settings):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), "orange").save(data, "PNG")
+    summer.picture.save("sol.png", ContentFile(data.getvalue()))
+    summer.picture_text = "En sol som läser"
+    summer.save()
+    page = child.get("/challenges/").content.decode()
+    assert 'alt="En sol som läser"' in page
+    src = page.split('class="challenge-picture" src="')[1].split('"')[0]
+    assert child.get(src).status_code == 200
