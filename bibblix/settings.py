@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "bibblix.patrons",
     "bibblix.lending",
     "bibblix.reader",
+    "bibblix.motivation",
     "bibblix.opds",
     "bibblix.billing",
     "bibblix.insights",

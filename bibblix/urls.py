@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("bibblix.catalogue.urls")),
     path("opds/", include("bibblix.opds.urls")),
     path("my/", include("bibblix.lending.urls")),
+    path("", include("bibblix.motivation.urls")),
     path("read/", include("bibblix.reader.urls")),
 ]
 
@@ -27,4 +28,12 @@ if settings.STORAGE_BACKEND == "local" and not settings.IS_PRODUCTION:
     # them through signed URLs to the child who has the loan.
     urlpatterns.append(
         path("media/covers/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "covers"})
+    )
+    # Reading challenges' pictures (public, like covers).
+    urlpatterns.append(
+        path(
+            "media/challenges/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT / "challenges"},
+        )
     )

@@ -4,7 +4,9 @@ Re-exported by `services.py`; other apps call these through `lending.services`.
 """
 
 import datetime
+import logging
 
+import django.dispatch
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,6 +16,13 @@ from bibblix.usage import services as usage
 from bibblix.usage.models import UsageEvent
 
 from .models import FINISHED_AT, Bookmark, Favourite, ReadingProgress
+
+logger = logging.getLogger(__name__)
+
+# Sent when a child's reading moved on: pages and seconds read since the previous
+# position, and whether the book became finished now. Apps further along (motivation) listen; lending
+# imports none of them. Arguments: patron, book_id, pages, seconds, finished, when.
+reading_recorded = django.dispatch.Signal()
 
 # The stamp of a progress row that has no position yet: older than any real write.
 NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -62,12 +71,30 @@ def _record(kind: str, patron, book, now: datetime.datetime, **amounts) -> None:
     )
 
 
-def _record_reading(patron, row: ReadingProgress, before: tuple, now: datetime.datetime) -> None:
+def _announce(patron, book_id: int, when, pages=0, seconds=0, finished=False) -> None:
+    """Tell listeners that the child read, inside the progress transaction (so a listener sees
+    the saved position); each listener's error is logged and never costs the child their
+    position (listeners write inside their own savepoint)."""
+    replies = reading_recorded.send_robust(
+        sender=ReadingProgress,
+        patron=patron,
+        book_id=book_id,
+        pages=pages,
+        seconds=seconds,
+        finished=finished,
+        when=when,
+    )
+    for receiver, reply in replies:
+        if isinstance(reply, Exception):
+            logger.error("reading_recorded: %s failed", receiver, exc_info=reply)
+
+
+def _record_reading(patron, row: ReadingProgress, before: tuple, now: datetime.datetime) -> dict:
     """Pages and time read since the previous saved position. Pages are whole pages passed
     (floor of the new position minus floor of the old), so small steps add up exactly."""
     old_share, old_stamp = before
     if row.percentage <= old_share:
-        return
+        return {}
     book = _book_for_statistics(row.book_id)
     pages = 0
     if book.page_count:
@@ -77,12 +104,15 @@ def _record_reading(patron, row: ReadingProgress, before: tuple, now: datetime.d
         seconds = int(min(MAX_READ_SECONDS, max(0, (row.updated_at - old_stamp).total_seconds())))
     if pages or seconds:
         _record(UsageEvent.Kind.READ, patron, book, now, pages=pages, seconds=seconds)
+    return {"pages": pages, "seconds": seconds}
 
 
-def _mark_finished(row: ReadingProgress, patron, now: datetime.datetime) -> None:
+def _mark_finished(row: ReadingProgress, patron, now: datetime.datetime) -> bool:
     if row.finished_at is None:
         row.finished_at = now
         _record(UsageEvent.Kind.FINISHED, patron, _book_for_statistics(row.book_id), now)
+        return True
+    return False
 
 
 def record_progress(
@@ -108,11 +138,12 @@ def record_progress(
         row.locator = locator
         row.percentage = min(1.0, max(0.0, percentage))
         row.updated_at = stamp
-        _record_reading(patron, row, before, now)
-        if row.percentage >= FINISHED_AT:
-            _mark_finished(row, patron, now)
+        read = _record_reading(patron, row, before, now)
+        finished = row.percentage >= FINISHED_AT and _mark_finished(row, patron, now)
         row.save()
         record_activity(patron, now)
+        if read or finished:
+            _announce(patron, book_id, now, finished=finished, **read)
     return row, True
 
 
@@ -123,9 +154,11 @@ def mark_finished(patron, book_id: int) -> ReadingProgress:
         row = _locked_progress(patron, book_id, now)
         if row.updated_at == NEVER:  # created just now, no position yet
             row.updated_at = now
-        _mark_finished(row, patron, now)
+        finished = _mark_finished(row, patron, now)
         row.save()
         record_activity(patron, now)
+        if finished:
+            _announce(patron, book_id, now, finished=True)
     return row
 
 
@@ -136,6 +169,18 @@ def finished_books(patron) -> QuerySet[ReadingProgress]:
         .filter(Q(finished_at__isnull=False) | Q(percentage__gte=FINISHED_AT))
         .select_related("book")
         .order_by("-updated_at")
+    )
+
+
+def finished_readings() -> QuerySet:
+    """(patron_id, book_id) of every finished book of every child, by child: only for jobs that
+    count books read together and keep no child's id (motivation's co-reading)."""
+    return (
+        ReadingProgress.objects.filter(
+            Q(finished_at__isnull=False) | Q(percentage__gte=FINISHED_AT)
+        )
+        .order_by("patron_id", "book_id")
+        .values_list("patron_id", "book_id")
     )
 
 

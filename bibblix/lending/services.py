@@ -32,9 +32,11 @@ from .reading import (  # noqa: F401  (re-exported: the public functions of lend
     delete_bookmark,
     favourites,
     finished_books,
+    finished_readings,
     get_progress,
     is_favourite,
     mark_finished,
+    reading_recorded,
     record_progress,
     toggle_favourite,
 )

@@ -14,6 +14,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("members", ALL),
         # Hiding a book hides it in every municipality: the association's decision alone.
         ("catalogue", ALL + ("hide_book_from_children",)),
+        ("motivation", ALL),  # national reading challenges (no admin shows a child's reading)
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),
@@ -29,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.MUNICIPALITY_ADMIN: [
         ("members", ("view", "change")),
         ("catalogue", ("view", "change")),
+        ("motivation", ALL),  # their own challenges and libraries' tips (scoped)
         ("patrons", ("view", "change")),
         ("lending", ("view",)),
         ("billing", ("view",)),  # their own invoices only (billing.admin scopes them)
@@ -37,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.LIBRARIAN: [
         ("members", ("view",)),
         ("catalogue", ("view", "change")),
+        ("motivation", ALL),  # their own challenges and libraries' tips (scoped)
         ("patrons", ("view",)),
         ("lending", ("view",)),
     ],

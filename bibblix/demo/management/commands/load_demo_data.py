@@ -6,6 +6,7 @@ from bibblix.demo import catalogue as catalogue_demo
 from bibblix.demo import follow_up as follow_up_demo
 from bibblix.demo import lending as lending_demo
 from bibblix.demo import members as members_demo
+from bibblix.demo import motivation as motivation_demo
 from bibblix.demo import patrons as patrons_demo
 from bibblix.demo import staff as staff_demo
 from bibblix.demo.staff import DEMO_PASSWORD
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         patrons_demo.load(out=out)
         billing_demo.load(out=out)
         lending_demo.load(out=out)
+        motivation_demo.load(out=out)
         insights_demo.load(out=out)
         follow_up_demo.load(out=out)
         staff = staff_demo.load(out=out)
