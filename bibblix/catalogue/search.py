@@ -56,7 +56,9 @@ def apply_filters(books: QuerySet[Book], filters) -> QuerySet[Book]:
     if filters.age is not None:
         books = books.filter(age_min__lte=filters.age, age_max__gte=filters.age)
     if filters.language:
-        books = books.filter(language=filters.language)
+        # "sv" also finds "sv-FI": the stored tags keep their region subtags.
+        language = filters.language
+        books = books.filter(Q(language=language) | Q(language__startswith=f"{language}-"))
     if filters.theme:
         books = books.filter(themes__slug=filters.theme)
     if filters.length in LENGTHS:
