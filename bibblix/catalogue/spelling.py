@@ -3,8 +3,8 @@
 Children spell by ear ("wizrd", "kattn", "pinokio", "jungel"). Before the database search, each
 folded query word that begins no word of the catalogue is replaced by the catalogue word it most
 likely means: a Swedish compound's first part ("spöke" → "spök", as in "spökslottet"), a word
-at edit distance 1 (2 for words of five letters or more; a swap of two letters counts once), or
-a word that sounds the same ("pinokio" → "pinocchio"). A word that means nothing in the
+that sounds the same ("pinokio" → "pinocchio"), or the most used word at edit distance 1 (2 for
+words of five letters or more; a swap of two letters counts once). A word that means nothing in the
 catalogue is left out when other words remain ("nils holgersson" searches "nils").
 
 The vocabulary (every word of the books' search text, with how many books use it) lives in
@@ -106,10 +106,9 @@ class Vocabulary:
         stem = word.rstrip("aeo")
         if len(stem) >= 3 and stem != word and self.begins_a_word(stem):
             return stem
-        nearest = self.nearest(word, 1 if len(word) <= 4 else 2)
-        if nearest:
-            return nearest
-        return self.by_sound.get(sound(word))
+        # Spelled by ear first ("hari" → "harry", "pinokio" → "pinocchio"): a word that sounds
+        # the same beats a word that merely looks close.
+        return self.by_sound.get(sound(word)) or self.nearest(word, 1 if len(word) <= 4 else 2)
 
     def suggest(self, word: str) -> str:
         """The closest-looking word of the catalogue, however far (for "Menade du …?")."""

@@ -122,3 +122,17 @@ def test_misspelling_benchmark_finds_nine_in_ten_in_the_top_three(catalogue):
 
 def test_filters_still_apply_after_correction(catalogue):
     assert not list(search("pinokio", SearchFilters(language="ar")))
+
+
+def test_empty_result_offers_did_you_mean_and_tips(client):
+    make_book("Rymdraketen på månen", authors=("Alva Berg",))
+    make_book("Veckans bok", is_featured=True)
+    page = client.get("/search/", {"q": "rumdrakkettten"}).content.decode()
+    assert "Menade du" in page and 'href="?q=rymdraketen"' in page
+    assert "Tips från biblioteket" in page and "Veckans bok" in page
+
+
+def test_no_suggestion_when_nothing_is_near(client):
+    make_book("Rymdraketen på månen")
+    page = client.get("/search/", {"q": "qqqqqqq"}).content.decode()
+    assert "Menade du" not in page
