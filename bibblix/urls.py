@@ -9,6 +9,7 @@ from bibblix.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/insights/dashboard/", include("bibblix.insights.urls")),
     path("staff/insights/", include("bibblix.insights.staff_urls")),

@@ -2,7 +2,8 @@
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
@@ -28,3 +29,8 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    return redirect(static("bibblix/favicon.ico"), permanent=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bibblix.audit.models import AuditEntry
 from bibblix.audit.services import record_change
+from bibblix.lib.languages import normalise_language
 
 from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
 from .models import COVER_WIDTHS, Book, BookContributor, Contributor
@@ -58,7 +59,7 @@ def _apply_metadata(book: Book, meta: EpubMetadata) -> None:
     book.title = meta.title
     book.subtitle = meta.subtitle
     book.description = book.description or meta.description
-    book.language = (meta.language or "sv").split("-")[0].lower()[:8]
+    book.language = normalise_language(meta.language)
     book.publisher = meta.publisher or book.publisher
     book.published_year = meta.published_year
     book.isbn = meta.isbn or book.isbn

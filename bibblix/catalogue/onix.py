@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from bibblix.lib import xml
+from bibblix.lib.languages import normalise_language
 
 from .models import normalise_isbn
-from .onix_codes import LANGUAGES, ROLES, SCHEMES, SHORT_TAGS
+from .onix_codes import ROLES, SCHEMES, SHORT_TAGS
 
 MAX_ONIX_BYTES = 200 * 1024 * 1024
 
@@ -225,8 +226,7 @@ def _read_series(detail, item: OnixProduct) -> None:
 def _read_language_and_extent(detail, item: OnixProduct) -> None:
     for language in detail.findall("Language") if detail is not None else []:
         if _text(language, "LanguageRole") in {"01", ""}:
-            code = _text(language, "LanguageCode").lower()
-            item.language = LANGUAGES.get(code, code)[:8]
+            item.language = normalise_language(_text(language, "LanguageCode"), default="")
             break
     for extent in detail.findall("Extent") if detail is not None else []:
         # List 23 type 00/07/08 (main content, total, content) counted in pages (List 24: 03).

@@ -84,33 +84,3 @@ ROLES.update({"E07": "narrator", "E03": "narrator"})
 SCHEMES = {"93": "thema", "94": "thema-place", "95": "thema-language", "96": "thema-time"}
 SCHEMES.update({"97": "thema-education", "98": "thema-interest", "99": "thema-style"})
 SCHEMES.update({"12": "bic", "10": "bisac", "20": "keyword", "32": "sab"})
-# List 74 (ISO 639-2/B) to the ISO 639-1 codes the catalogue uses.
-LANGUAGES = {
-    "swe": "sv",
-    "eng": "en",
-    "ara": "ar",
-    "fin": "fi",
-    "nor": "no",
-    "nob": "nb",
-    "nno": "nn",
-    "dan": "da",
-    "ger": "de",
-    "fre": "fr",
-    "spa": "es",
-    "som": "so",
-    "per": "fa",
-    "tur": "tr",
-    "pol": "pl",
-    "ukr": "uk",
-    "rus": "ru",
-    "bos": "bs",
-    "hrv": "hr",
-    "srp": "sr",
-    "kur": "ku",
-    "tir": "ti",
-    "smi": "se",
-    "sme": "se",
-    "fit": "fit",
-    "rom": "rom",
-    "yid": "yi",
-}

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 
 from .models import LENGTHS, LISTING_ORDER, Book, BookContributor
 from .search_index import FTS_TABLE, TSVECTOR
+from .spelling import correct_words, forget_vocabulary
 from .text import fold, words
 
 FUZZY_CANDIDATES = 300
@@ -48,6 +49,8 @@ def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int =
             book.search_text = text
             changed.append(book)
     Book.objects.bulk_update(changed, ["search_text"], batch_size=batch_size)
+    if changed:
+        forget_vocabulary()
     return len(changed)
 
 
@@ -56,7 +59,9 @@ def apply_filters(books: QuerySet[Book], filters) -> QuerySet[Book]:
     if filters.age is not None:
         books = books.filter(age_min__lte=filters.age, age_max__gte=filters.age)
     if filters.language:
-        books = books.filter(language=filters.language)
+        # "sv" also finds "sv-FI": the stored tags keep their region subtags.
+        language = filters.language
+        books = books.filter(Q(language=language) | Q(language__startswith=f"{language}-"))
     if filters.theme:
         books = books.filter(themes__slug=filters.theme)
     if filters.length in LENGTHS:
@@ -78,6 +83,7 @@ def rank_by_query(books: QuerySet[Book], query: str) -> QuerySet[Book]:
     terms = words(query)
     if not terms:
         return books
+    terms = correct_words(terms)
     if connection.vendor == "postgresql":
         return _postgres(books, terms)
     return _sqlite(books, terms)
@@ -113,15 +119,24 @@ def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
 
 
 def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
-    """Books whose text starts with the query first, then those with a word starting with it.
+    """The book whose title or series is the query first, then books whose text starts with
+    the query as whole words, then with the query as a prefix, then with the query as whole
+    words anywhere ("nils" before "nilsson"), then with a word starting with it.
     Cheap on purpose: every matching row is ranked, and a prefix like "dra" matches thousands."""
     phrase = " ".join(terms)
     rank = RawSQL(
-        f"(CASE WHEN {COLUMN} LIKE %s THEN 2 WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
-        [f"{phrase}%", f"% {phrase}%"],
+        f"(CASE WHEN {COLUMN} = %s OR {COLUMN} LIKE %s THEN 3 WHEN {COLUMN} LIKE %s THEN 2 "
+        f"WHEN {COLUMN} LIKE %s OR {COLUMN} LIKE %s THEN 1.75 "
+        f"WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
+        [phrase, f"{phrase} %", f"{phrase}%", f"% {phrase} %", f"% {phrase}", f"% {phrase}%"],
         output_field=FloatField(),
     )
-    return books.annotate(rank=rank).order_by("-rank", *LISTING_ORDER)
+    exact = Case(
+        When(Q(title__iexact=phrase) | Q(series__iexact=phrase), then=Value(1)),
+        default=Value(0),
+        output_field=FloatField(),
+    )
+    return books.annotate(rank=rank, is_exact=exact).order_by("-is_exact", "-rank", *LISTING_ORDER)
 
 
 # --- SQLite --------------------------------------------------------------------------------

@@ -90,6 +90,18 @@ def search(query: str = "", filters: SearchFilters | None = None) -> QuerySet[Bo
     return _search.rank_by_query(books, query)
 
 
+def did_you_mean(query: str, filters: SearchFilters | None = None) -> str:
+    """For a search that found nothing: a nearby query that finds something, or ""."""
+    from .spelling import suggestion
+    from .text import words
+
+    terms = words(query)
+    suggested = suggestion(terms) if terms else ""
+    if suggested and search(suggested, filters).exists():
+        return suggested
+    return ""
+
+
 def refresh_search_index(book_ids=None) -> int:
     """Recompute the search text of books (all by default); returns how many changed."""
     return _search.refresh_search_text(book_ids)

@@ -1,6 +1,7 @@
 from django import template
 
 from bibblix.catalogue import services
+from bibblix.lib import languages
 
 register = template.Library()
 
@@ -16,3 +17,9 @@ def children_shelves(patron=None, limit: int = 8) -> list:
         if books:
             rows.append((shelf, books))
     return rows
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The name of a book's language in the page's language; never fails on an odd code."""
+    return languages.language_name(code)
