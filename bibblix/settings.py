@@ -144,6 +144,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bibblix.patrons.context_processors.patron",
             ],
+            # `{% load icons %}` anywhere: the sprite is shared by every app's pages.
+            "libraries": {"icons": "bibblix.lib.templatetags.icons"},
         },
     },
 ]

@@ -7,16 +7,25 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
+from bibblix.lending import services as lending
 from bibblix.members import services as members
+from bibblix.patrons import services as patrons
+
+ROW = 12  # books in a row of covers
 
 
 def home(request):
-    municipalities = members.connected_on().order_by("name")
-    return render(
-        request,
-        "home.html",
-        {"municipalities": municipalities, "featured": catalogue.featured_books(limit=12)},
-    )
+    """The children's start page: "Fortsätt läsa" for a child with loans, the librarians' tips,
+    then the shelves and themes as rows of covers."""
+    patron = patrons.get_patron(request)
+    context = {
+        "municipalities": members.connected_on().order_by("name"),
+        "featured": catalogue.featured_books(limit=ROW),
+        "reading_now": lending.reading_now(patron, limit=ROW) if patron else [],
+        "free_to_try": catalogue.free_to_try_books(limit=ROW),
+        "theme_rows": catalogue.theme_rows(ROW),
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -247,8 +247,12 @@ def _metadata(archive: SafeArchive, names: set[str], package) -> EpubMetadata:
     meta.subjects = package.subjects
     for people, default in ((package.creators, "author"), (package.contributors, "")):
         for person in people:
-            role = ROLE_CODES.get(person.role, default)
-            if role:
+            # One row per role we show: Kipling is the author *and* the illustrator of his
+            # Just So Stories, and must not lose "author" to the later `ill` refinement.
+            known = [
+                ROLE_CODES[code] for code in person.roles or (person.role,) if code in ROLE_CODES
+            ]
+            for role in dict.fromkeys(known or ([default] if default else [])):
                 meta.contributors.append(Contributor(person.name[:200], role, person.file_as))
     if not package.spine_length:
         raise EpubError(_("The book has no reading order (spine)."))

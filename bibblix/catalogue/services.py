@@ -46,8 +46,13 @@ INTERNAL_THEMES = frozenset({"testbocker"})
 
 
 def children_themes() -> QuerySet[Theme]:
-    """The themes children may browse, in their order (internal test themes left out)."""
-    return Theme.objects.exclude(slug__in=INTERNAL_THEMES)
+    """The themes children may browse, in their order: internal test themes left out, and only
+    those with a book."""
+    return (
+        Theme.objects.exclude(slug__in=INTERNAL_THEMES)
+        .annotate(count=Count("books", filter=Q(books__is_withdrawn=False)))
+        .filter(count__gt=0)
+    )
 
 
 def featured_books(limit: int = 12) -> list[Book]:
@@ -154,6 +159,17 @@ def theme_books(theme: Theme) -> QuerySet[Book]:
     )
 
 
+def theme_rows(per_row: int = 12) -> list[tuple[Theme, list[Book]]]:
+    """(theme, its first books) for every children's theme: a row of covers each. Two queries a
+    theme (books, then their authors), however many books there are."""
+    rows = []
+    for theme in children_themes():
+        books = list(theme_books(theme)[:per_row])
+        if books:
+            rows.append((theme, books))
+    return rows
+
+
 def series_neighbours(book: Book) -> tuple[Book | None, Book | None]:
     """The books just before and after `book` in its series."""
     if not book.series or book.series_number is None:
@@ -179,21 +195,30 @@ def similar_books(book: Book, limit: int = 6) -> list[Book]:
     return list(books.prefetch_related("book_contributors__contributor")[:limit])
 
 
+# Themes that say what kind of book it is, not what it is about: sharing one of them does not
+# make two books "about the same thing".
+FORM_THEMES = {"lattlast", "klassiker", "serier", "testbocker"}
+
+
 def easier_book(book: Book) -> Book | None:
-    """ "An easier book on the same topic": shares a theme and is easy to read, or is clearly
-    shorter (under two thirds of the reading time) for the same or a younger age."""
-    theme_ids = list(book.themes.exclude(slug="lattlast").values_list("pk", flat=True))
+    """ "An easier book on the same topic": shares a subject theme (not just "Klassiker" or
+    "Lättläst") and is easier: easy to read where `book` is not, or for younger children (an
+    age band starting earlier and ending no later). A book that is merely shorter is not easier."""
+    theme_ids = list(book.themes.exclude(slug__in=FORM_THEMES).values_list("pk", flat=True))
     if not theme_ids:
         return None
-    easier = Q(is_easy_to_read=True) if not book.is_easy_to_read else Q(pk__in=[])
-    if book.reading_minutes:
-        easier |= Q(reading_minutes__lt=book.reading_minutes * 2 // 3, age_min__lte=book.age_min)
+    younger = Q(age_min__lt=book.age_min, age_max__lte=book.age_max)
+    easier = younger | (
+        Q(is_easy_to_read=True, age_min__lte=book.age_min)
+        if not book.is_easy_to_read
+        else Q(pk__in=[])
+    )
     books = (
         children_books()
         .exclude(pk=book.pk)
         .filter(easier, themes__in=theme_ids)
         .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-        .order_by("-shared", "-is_easy_to_read", "-is_featured", "reading_minutes", "title")
+        .order_by("-shared", "-is_easy_to_read", "age_min", "-is_featured", "title", "pk")
     )
     return books.first()
 

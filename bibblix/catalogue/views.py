@@ -1,7 +1,6 @@
 """Children's pages: theme shelves, search as you type, the book page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -9,23 +8,14 @@ from . import services
 from .forms import SearchForm
 
 PER_PAGE = 24
-SHELF_ROW = 8
-
-
-def _children_themes():
-    return (
-        services.children_themes()
-        .annotate(count=Count("books", filter=Q(books__is_withdrawn=False)))
-        .filter(count__gt=0)
-    )
+SHELF_ROW = 12
 
 
 def books(request):
     """/books/: the shelves (curated, free to try, one per theme) as rows of covers."""
-    themes = list(_children_themes())
-    rows = [(theme, services.theme_books(theme)[:SHELF_ROW]) for theme in themes]
+    rows = services.theme_rows(SHELF_ROW)
     context = {
-        "themes": themes,
+        "themes": [theme for theme, _books in rows],
         "theme_rows": rows,
         "free_to_try": services.free_to_try_books(limit=SHELF_ROW),
         "form": SearchForm(),

@@ -144,6 +144,7 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
     Book.objects.filter(is_generated=True).exclude(language=generated.LANGUAGE).update(
         language=generated.LANGUAGE
     )
+    _renew_old_generated_books()
     missing = target_total - Book.objects.count()
     if missing <= 0:
         return 0
@@ -156,7 +157,8 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
     for number in range(start, start + missing):
         rng = random.Random(number)
         age_min = rng.choice([6, 6, 7, 8, 9, 9, 10])
-        epub_name, cover_name = templates[number % len(templates)]
+        epub_name, _template_cover = templates[number % len(templates)]
+        cover_name = _generated_cover(number)
         books.append(
             Book(
                 title=generated.generated_title(number),
@@ -205,6 +207,35 @@ def load_generated_books(themes: dict[str, Theme], target_total: int = TARGET_TO
         batch_size=1000,
     )
     return len(created)
+
+
+def _generated_cover(number: int) -> str:
+    """The book's own cover with its title and author drawn on it (made once, then kept)."""
+    name = f"covers/generated/{number}.jpg"
+    if not default_storage.exists(name):
+        data = generated.make_cover(
+            generated.generated_title(number),
+            generated.COLOURS[number % len(generated.COLOURS)],
+            width=300,
+            author=generated.generated_author(number),
+            image_format="JPEG",
+        )
+        default_storage.save(name, ContentFile(data))
+    return name
+
+
+def _renew_old_generated_books() -> int:
+    """Earlier demo versions gave generated books repeated titles (some ungrammatical) and one
+    of twelve shared "Demotitel" covers: give those their own title and cover, once."""
+    renewed = 0
+    old = Book.objects.filter(is_generated=True, cover__startswith="covers/generated-")
+    for book in old.only("pk", "identifier"):
+        number = int(book.identifier.rsplit(":", 1)[-1])
+        Book.objects.filter(pk=book.pk).update(
+            title=generated.generated_title(number), cover=_generated_cover(number)
+        )
+        renewed += 1
+    return renewed
 
 
 def _generated_templates() -> list[tuple[str, str]]:

@@ -8,41 +8,52 @@ badge on its page; the flag orders nothing).
 import io
 import random
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
+# Weak adjective forms: they follow "Den"/"Det" and a definite noun ("Den hemliga draken").
 ADJECTIVES = [
-    "Den hemliga",
-    "Den försvunna",
-    "Den magiska",
-    "Den lilla",
-    "Den modiga",
-    "Den glömda",
-    "Den flygande",
-    "Den osynliga",
-    "Den sista",
-    "Den stora",
-    "Den knasiga",
-    "Den mystiska",
+    "hemliga",
+    "försvunna",
+    "magiska",
+    "lilla",
+    "modiga",
+    "glömda",
+    "flygande",
+    "osynliga",
+    "sista",
+    "stora",
+    "knasiga",
+    "mystiska",
 ]
+# (definite noun, neuter?): a neuter noun takes "Det" ("Det hemliga spökslottet").
 NOUNS = [
-    "draken",
-    "skattkartan",
-    "katten",
-    "fyren",
-    "ponnyn",
-    "rymdraketen",
-    "trädkojan",
-    "hunden",
-    "spökslottet",
-    "dinosaurien",
-    "robotten",
-    "sjöjungfrun",
-    "tomten",
-    "ugglan",
-    "bussen",
-    "nyckeln",
+    ("draken", False),
+    ("skattkartan", False),
+    ("katten", False),
+    ("fyren", False),
+    ("ponnyn", False),
+    ("rymdraketen", False),
+    ("trädkojan", False),
+    ("hunden", False),
+    ("spökslottet", True),
+    ("dinosaurien", False),
+    ("roboten", False),
+    ("sjöjungfrun", False),
+    ("tomten", False),
+    ("ugglan", False),
+    ("bussen", False),
+    ("nyckeln", False),
+    ("tåget", True),
+    ("huset", True),
+    ("ägget", True),
+    ("lejonet", True),
+    ("monstret", True),
+    ("cykeln", False),
+    ("ballongen", False),
+    ("piraten", False),
 ]
 PLACES = [
     "i Ale",
@@ -103,9 +114,25 @@ TEMPLATE_COUNT = len(COLOURS)
 LANGUAGE = "sv"  # the titles, authors' names and chapters are Swedish
 
 
+def _all_titles() -> list[str]:
+    titles = []
+    for adjective in ADJECTIVES:
+        for noun, neuter in NOUNS:
+            for place in PLACES:
+                titles.append(f"{'Det' if neuter else 'Den'} {adjective} {noun} {place}")
+    return titles
+
+
+TITLES = _all_titles()  # 3,456: enough for the demo's 3,000 books without a repeat
+STRIDE = 7919  # a prime that does not divide len(TITLES): numbers 1…len(TITLES) map one-to-one
+
+
 def generated_title(number: int) -> str:
-    rng = random.Random(number)
-    return f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(PLACES)}"
+    """A grammatical Swedish title, different for every number up to len(TITLES) (after that a
+    sequel number is added, so a title still never repeats)."""
+    title = TITLES[(number * STRIDE) % len(TITLES)]
+    sequel = (number - 1) // len(TITLES) if number > 0 else 0
+    return f"{title} {sequel + 1}" if sequel else title
 
 
 def generated_author(number: int) -> str:
@@ -113,37 +140,80 @@ def generated_author(number: int) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def make_cover(title: str, colour: tuple[int, int, int], width: int = 400) -> bytes:
-    """A plain cover: a coloured page with the title, marked as a demo title."""
-    height = width * 3 // 2
-    image = Image.new("RGB", (width, height), colour)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=width // 11)
-    small = ImageFont.load_default(size=width // 20)
-    words, lines, line = title.split(), [], ""
-    for word in words:
+FONT_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "frontend/node_modules/@fontsource/atkinson-hyperlegible/files"
+    / "atkinson-hyperlegible-latin-700-normal.woff"
+)
+
+
+def _font(size: int):
+    """The app's own typeface when the npm parts are installed, else Pillow's built-in one."""
+    try:
+        return ImageFont.truetype(str(FONT_FILE), size)
+    except OSError:
+        return ImageFont.load_default(size=size)
+
+
+def _wrap(draw, text: str, font, width: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
         trial = f"{line} {word}".strip()
-        if draw.textlength(trial, font=font) > width * 0.85 and line:
+        if draw.textlength(trial, font=font) > width and line:
             lines.append(line)
             line = word
         else:
             line = trial
-    lines.append(line)
-    y = height // 4
+    return lines + [line]
+
+
+def make_cover(
+    title: str,
+    colour: tuple[int, int, int],
+    width: int = 400,
+    author: str = "",
+    image_format: str = "PNG",
+) -> bytes:
+    """A demo cover: the title large on a coloured page with a few shapes, the author under it
+    and a small "DEMOTITEL" at the foot, so that every generated book looks like itself."""
+    height = width * 3 // 2
+    image = Image.new("RGB", (width, height), colour)
+    draw = ImageDraw.Draw(image)
+    light = tuple(min(255, c + 60) for c in colour)
+    dark = tuple(max(0, c - 60) for c in colour)
+    rng = random.Random(title)
+    for _ in range(3):  # soft bubbles, different for every title
+        radius = rng.randint(width // 8, width // 3)
+        x, y = rng.randint(0, width), rng.randint(0, height // 2)
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=light)
+    draw.rectangle((0, height * 3 // 4, width, height), fill=dark)
+    # Dark letters on a bright colour (yellow, green), white ones on the others.
+    bright = (0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2]) > 150
+    ink, shade = ((30, 30, 40), light) if bright else ("white", dark)
+    font, small = _font(width // 9), _font(width // 18)
+    lines = _wrap(draw, title, font, width * 0.84)
+    step = width // 8
+    y = max(width // 10, height * 3 // 8 - step * len(lines) // 2)
     for text in lines:
-        draw.text(
-            ((width - draw.textlength(text, font=font)) / 2, y), text, font=font, fill="white"
-        )
-        y += width // 9
+        x = (width - draw.textlength(text, font=font)) / 2
+        draw.text((x + 2, y + 2), text, font=font, fill=shade)
+        draw.text((x, y), text, font=font, fill=ink)
+        y += step
+    if author:
+        x = (width - draw.textlength(author, font=small)) / 2
+        draw.text((x, height * 3 // 4 + width // 12), author, font=small, fill="white")
     label = "DEMOTITEL"
     draw.text(
-        ((width - draw.textlength(label, font=small)) / 2, height - width // 6),
+        ((width - draw.textlength(label, font=small)) / 2, height - width // 7),
         label,
         font=small,
-        fill="white",
+        fill=light,
     )
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    if image_format == "JPEG":
+        image.save(out, "JPEG", quality=82)
+    else:
+        image.save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
@@ -220,7 +290,9 @@ def make_epub(number: int, title: str, author: str, language: str = LANGUAGE) ->
         archive.writestr("EPUB/package.opf", opf, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("EPUB/nav.xhtml", nav, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr(
-            "EPUB/cover.png", make_cover(title, colour), compress_type=zipfile.ZIP_STORED
+            "EPUB/cover.png",
+            make_cover(title, colour, author=author),
+            compress_type=zipfile.ZIP_STORED,
         )
         for name, body in chapters:
             archive.writestr(f"EPUB/{name}", body, compress_type=zipfile.ZIP_DEFLATED)

@@ -35,6 +35,7 @@ from .reading import (  # noqa: F401  (re-exported: the public functions of lend
     finished_readings,
     get_progress,
     is_favourite,
+    loans_with_progress,
     mark_finished,
     reading_recorded,
     record_progress,
@@ -58,6 +59,18 @@ def free_copies(book, now: datetime.datetime | None = None) -> float:
 def active_loans(patron) -> QuerySet[Loan]:
     """The patron's loans that are open and not past due."""
     return Loan.objects.filter(patron=patron, returned_at__isnull=True, due_at__gt=timezone.now())
+
+
+def reading_now(patron, limit: int | None = None) -> list[Loan]:
+    """The child's active loans for "Fortsätt läsa" and Mina böcker, each with its
+    book (and authors), `.progress` and `.days_left`, newest loan first: three queries in all."""
+    loans = (
+        active_loans(patron)
+        .select_related("book")
+        .prefetch_related("book__book_contributors__contributor")
+        .order_by("-borrowed_at")
+    )
+    return loans_with_progress(patron, loans[:limit] if limit else loans)
 
 
 def has_active_loan(patron, book) -> bool:
@@ -290,6 +303,15 @@ def newcomer_queue_place(book, now: datetime.datetime | None = None) -> int | No
     stopped by a rule for now keeps their place), as `borrow` decides."""
     waiting = queue_length(book.pk)
     return None if free_copies(book, now) > waiting else waiting + 1
+
+
+def expected_back(book_id: int, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When the first copy of a book is due back at the latest: the earliest due date of its
+    open loans (None when none is out)."""
+    open_loans = Loan.objects.filter(
+        book_id=book_id, returned_at__isnull=True, due_at__gt=now or timezone.now()
+    )
+    return open_loans.order_by("due_at").values_list("due_at", flat=True).first()
 
 
 def queue_position(hold: Hold) -> int:

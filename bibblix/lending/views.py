@@ -21,9 +21,7 @@ from . import services
 @patron_required
 def my_books(request):
     patron = request.patron
-    loans = list(services.active_loans(patron).select_related("book").order_by("due_at"))
-    for loan in loans:
-        loan.days_left = services.days_left(loan)
+    loans = sorted(services.reading_now(patron), key=lambda loan: loan.due_at)
     context = {
         "loans": loans,
         "holds": services.patron_holds(patron),

@@ -58,6 +58,9 @@ class Person:
     name: str
     role: str = ""
     file_as: str = ""
+    # Every relator code in the file's order: one person can be both author and illustrator
+    # (Standard Ebooks' Kipling, *Just So Stories*, has `aut` then `ill`); `role` is the first.
+    roles: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -134,6 +137,14 @@ def _refinements(metadata, prop: str) -> dict[str, str]:
     }
 
 
+def _all_refinements(metadata, prop: str) -> dict[str, list[str]]:
+    """Like `_refinements`, keeping every value when one id is refined more than once."""
+    values: dict[str, list[str]] = {}
+    for meta in metadata.findall(f"opf:meta[@property='{prop}']", NS):
+        values.setdefault((meta.get("refines") or "").lstrip("#"), []).append(text(meta))
+    return values
+
+
 def _read_metadata(package: Package, opf, metadata) -> None:
     titles = metadata.findall("dc:title", NS)
     package.title = text(titles[0]) if titles else ""
@@ -154,13 +165,16 @@ def _read_metadata(package: Package, opf, metadata) -> None:
     package.date = text(metadata.find("dc:date", NS))
     package.modified = text(metadata.find("opf:meta[@property='dcterms:modified']", NS))
     package.subjects = [text(s) for s in metadata.findall("dc:subject", NS) if text(s)]
-    roles, file_as = _refinements(metadata, "role"), _refinements(metadata, "file-as")
+    roles, file_as = _all_refinements(metadata, "role"), _refinements(metadata, "file-as")
     for tag, people in (("creator", package.creators), ("contributor", package.contributors)):
         for person in metadata.findall(f"dc:{tag}", NS):
             key = person.get("id") or ""
-            role = roles.get(key, "") or person.get(f"{{{NS['opf']}}}role", "")
+            codes = tuple(roles.get(key, []) if key else ()) or tuple(
+                filter(None, [person.get(f"{{{NS['opf']}}}role", "")])
+            )
             if text(person):
-                people.append(Person(text(person), role, file_as.get(key, "")))
+                first = codes[0] if codes else ""
+                people.append(Person(text(person), first, file_as.get(key, ""), codes))
     layout = metadata.find("opf:meta[@property='rendition:layout']", NS)
     if layout is not None and text(layout) == "pre-paginated":
         package.layout = "fixed"

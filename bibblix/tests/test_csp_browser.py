@@ -97,7 +97,7 @@ def test_a_childs_way_through_the_site_violates_nothing(phone, watch, ale, boras
     # Mina böcker shows the loan.
     phone.get_by_role("link", name="Mina böcker").click()
     phone.wait_for_url("**/my/")
-    expect(phone.locator(".shelf-item[data-loan]", has_text="Pippi Långstrump")).to_be_visible()
+    expect(phone.locator(".loan-card[data-loan]", has_text="Pippi Långstrump")).to_be_visible()
     watch.assert_none()
 
     # Logged out, the device offers the remembered municipality as one big button;

@@ -77,3 +77,24 @@ def test_import_runs_as_a_task(tmp_path):
     assert result.return_value["created"] is True
     refused = import_epub_file.enqueue(str(write(tmp_path, b"junk", "junk.epub")))
     assert "refused" in refused.return_value
+
+
+def test_author_who_also_illustrated_stays_an_author(tmp_path):
+    # As in Standard Ebooks' Just So Stories: one dc:creator refined with `aut`, then `ill`.
+    both = (
+        '<dc:creator id="a1">Rudyard Kipling</dc:creator>\n'
+        '<meta refines="#a1" property="role" scheme="marc:relators">aut</meta>\n'
+        '<meta refines="#a1" property="role" scheme="marc:relators">ill</meta>'
+    )
+    package = opf().replace(
+        '<dc:creator id="a1">Astrid Testsson</dc:creator>\n'
+        '<meta refines="#a1" property="role" scheme="marc:relators">aut</meta>',
+        both,
+    )
+    assert "Astrid" not in package
+    book, _ = import_epub(write(tmp_path, build_epub(package=package)))
+    assert [c.name for c in book.authors] == ["Rudyard Kipling"]
+    assert [c.name for c in book.contributors_in("illustrator")] == [
+        "Rudyard Kipling",
+        "Ilse Bildmakare",
+    ]

@@ -12,13 +12,13 @@ def animals():
     return make_theme("djur", "Djur", "🐾")
 
 
-def test_books_page_shows_theme_tiles_with_symbols_and_shelves(client, animals):
+def test_books_page_shows_theme_tiles_with_icons_and_shelves(client, animals):
     make_book("Pippi Långstrump", themes=[animals])
     make_book("Gratisboken", is_free_to_try=True)
     tips = Shelf.objects.create(slug="veckans-tips", name="Veckans tips", symbol="⭐")
     ShelfEntry.objects.create(shelf=tips, book=make_book("Tipsboken"))
     page = client.get("/books/").content.decode()
-    assert "🐾" in page and "Djur" in page and "/themes/djur/" in page
+    assert "icons.svg#paw-print" in page and "Djur" in page and "/themes/djur/" in page
     assert "Veckans tips" in page and "Tipsboken" in page
     assert "Prova utan lånekort" in page and "Gratisboken" in page
 
@@ -111,3 +111,27 @@ def test_titles_carry_the_books_language_and_facts_the_pages(client, db):
     assert (
         'lang="en">' + "<span" not in content
     )  # the Swedish word "Engelska" is not marked English
+
+
+@pytest.mark.parametrize(
+    "minutes, shown",
+    [(45, "Ungefär 45 minuter"), (60, "Ungefär 1 timme<"), (125, "Ungefär 2 timmar och 5 minuter")],
+)
+def test_book_page_gives_reading_time_in_hours_and_minutes(client, minutes, shown):
+    book = make_book("Tjockisen", reading_minutes=minutes)
+    assert shown in client.get(f"/books/{book.pk}/").content.decode()
+
+
+def test_easier_book_shares_a_subject_and_is_easier_not_just_shorter(client, animals):
+    classics = make_theme("klassiker", "Klassiker")
+    book = make_book("Djungelboken", themes=[animals, classics], age_min=9, reading_minutes=300)
+    make_book("Bara en klassiker", themes=[classics], is_easy_to_read=True, age_min=6)
+    make_book("Kort djurbok", themes=[animals], age_min=9, reading_minutes=20)
+    page = client.get(f"/books/{book.pk}/").content.decode()
+    assert "En lättare bok om samma sak" not in page
+    make_book("Djur för små", themes=[animals], age_min=6, age_max=9)
+    page = client.get(f"/books/{book.pk}/").content.decode()
+    assert "En lättare bok om samma sak" in page
+    easier = page[page.index("easier-heading") : page.index("similar-heading")]
+    assert "Djur för små" in easier and "Kort djurbok" not in easier
+    assert "Bara en klassiker" not in easier

@@ -10,7 +10,14 @@ from bibblix.catalogue.services import (
     theme_books,
 )
 from bibblix.demo import catalogue as demo
-from bibblix.demo.generated_books import ADJECTIVES
+from bibblix.demo.generated_books import (
+    ADJECTIVES,
+    COLOURS,
+    NOUNS,
+    TITLES,
+    generated_title,
+    make_cover,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +96,53 @@ def test_generated_titles_are_swedish_and_tagged_swedish():
     generated = Book.objects.filter(is_generated=True)
     assert generated.count() == 60
     assert set(generated.values_list("language", flat=True)) == {"sv"}
-    assert all(book.title.startswith(tuple(ADJECTIVES)) for book in generated)
+    assert all(book.title.split()[1] in ADJECTIVES for book in generated)
     stale.refresh_from_db()
     assert stale.language == "sv"
+
+
+def test_generated_titles_are_grammatical_and_never_repeat():
+    titles = [generated_title(number) for number in range(1, 3601)]
+    assert len(set(titles)) == len(titles)
+    for title in titles:
+        article, _adjective, noun = title.split()[:3]
+        neuter = dict(NOUNS)[noun]
+        assert article == ("Det" if neuter else "Den"), title
+    assert "Det hemliga spökslottet i Ale" in TITLES
+    assert not any("robotten" in title for title in titles)
+
+
+def test_generated_books_get_covers_with_their_own_title():
+    demo.load_generated_books(demo.load_themes(), target_total=5)
+    books = list(Book.objects.filter(is_generated=True))
+    assert len({book.cover.name for book in books}) == len(books) == 5
+    for book in books:
+        number = int(book.identifier.rsplit(":", 1)[-1])
+        drawn = make_cover(
+            book.title,
+            COLOURS[number % len(COLOURS)],
+            width=300,
+            author=book.authors[0].name,
+            image_format="JPEG",
+        )
+        assert book.cover.open("rb").read() == drawn
+
+
+def test_a_cover_shows_its_title():
+    # Covers differ only by the title drawn on them, so the text is really on the image.
+    one = make_cover("Den lilla draken i Ale", (52, 152, 219), width=300, image_format="JPEG")
+    two = make_cover("Den lilla draken i Ale", (52, 152, 219), width=300, image_format="JPEG")
+    other = make_cover("Det stora huset", (52, 152, 219), width=300, image_format="JPEG")
+    assert one == two and one != other and one[:2] == b"\xff\xd8"
+
+
+def test_demo_renews_old_generated_books_repeated_titles_and_shared_covers():
+    old = Book.objects.create(
+        title="Den lilla robotten i Ale",
+        is_generated=True,
+        identifier="urn:bibblix:generated:7",
+        cover="covers/generated-3.png",
+    )
+    demo.load_generated_books(demo.load_themes(), target_total=1)
+    old.refresh_from_db()
+    assert old.title == generated_title(7) and old.cover.name == "covers/generated/7.jpg"

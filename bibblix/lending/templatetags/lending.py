@@ -22,4 +22,6 @@ def book_lending_state(book, patron) -> dict:
         state["hold"] = hold
     elif book.licence_model == "concurrent":
         state["queue_place"] = services.newcomer_queue_place(book)
+        if state["queue_place"] is not None:
+            state["expected_back"] = services.expected_back(book.pk)
     return state

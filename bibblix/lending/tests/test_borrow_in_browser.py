@@ -26,11 +26,12 @@ def test_child_borrows_reads_link_and_returns_on_a_phone(phone, ale, card_ale, m
 
     phone.get_by_role("link", name="Mina böcker").click()
     phone.wait_for_url("**/my/")
-    item = phone.locator(".shelf-item[data-loan]", has_text="Draken i skolan")
+    item = phone.locator(".loan-card[data-loan]", has_text="Draken i skolan")
     assert "28 dagar kvar" in item.inner_text()
-    item.get_by_role("button", name="Lämna tillbaka").click()
+    item.locator("summary", has_text="Lämna tillbaka").click()  # asks once
+    item.get_by_role("button", name="Ja, lämna tillbaka").click()
     phone.get_by_text("Du har lämnat tillbaka").wait_for()
-    assert phone.locator(".shelf-item[data-loan]", has_text="Draken i skolan").count() == 0
+    assert phone.locator(".loan-card[data-loan]", has_text="Draken i skolan").count() == 0
     assert Loan.objects.get().returned_at is not None
 
 
