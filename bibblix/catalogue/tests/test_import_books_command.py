@@ -51,7 +51,7 @@ def test_all_shared_books_import_with_metadata_and_covers(capsys):
     assert {"Peter and Wendy", "The Jungle Book", "The Wonderful Adventures of Nils"} <= titles
     nils = Book.objects.get(title="The Wonderful Adventures of Nils")
     assert "Selma Lagerlöf" in [c.name for c in nils.authors]
-    assert nils.language == "en" and nils.reading_minutes > 60
+    assert nils.language == "en-US" and nils.reading_minutes > 60  # BCP 47, region kept
     grimm = Book.objects.get(title="Household Tales")
     assert {c.name for c in grimm.authors} >= {"Jacob Grimm", "Wilhelm Grimm"}
     standard_ebooks = Book.objects.exclude(title__startswith="mol-").exclude(
