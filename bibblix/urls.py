@@ -30,11 +30,9 @@ if settings.STORAGE_BACKEND == "local" and not settings.IS_PRODUCTION:
     urlpatterns.append(
         path("media/covers/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "covers"})
     )
-    # Reading challenges' pictures (public, like covers).
-    urlpatterns.append(
-        path(
-            "media/challenges/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT / "challenges"},
-        )
-    )
+
+    def challenge_picture(request, path):
+        # Reading challenges' pictures (public, like covers); the folder is read per request.
+        return serve(request, path, document_root=settings.MEDIA_ROOT / "challenges")
+
+    urlpatterns.append(path("media/challenges/<path:path>", challenge_picture))

@@ -6,7 +6,10 @@ challenge: no adult sees one child's reading. A challenge shows children per lib
 counts under 5 hidden (services.participation_by_library).
 """
 
+from contextvars import ContextVar
+
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,8 @@ from bibblix.members.services import is_limited_staff, staff_municipality_id
 
 from . import services
 from .models import Challenge, LibraryTip
+
+_viewer_municipality: ContextVar[int | None] = ContextVar("viewer_municipality", default=None)
 
 
 class AuditedScopedAdmin(AuditHistoryMixin, MunicipalityScopedAdmin):
@@ -51,6 +56,43 @@ class ChallengeAdmin(AuditedScopedAdmin):
     autocomplete_fields = ["books"]
     readonly_fields = ["participation"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The participation field shows the viewer's own libraries (all for the association's
+        # staff); the ModelAdmin is shared between threads, so the viewer goes in a ContextVar
+        # and the page is rendered before it is reset.
+        token = _viewer_municipality.set(staff_municipality_id(request.user))
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _viewer_municipality.reset(token)
+
+    def get_queryset(self, request):
+        # A municipality's staff also see the national challenges (read only), to follow their
+        # own libraries' counts in them.
+        rows = admin.ModelAdmin.get_queryset(self, request)
+        if not is_limited_staff(request.user):
+            return rows
+        own = staff_municipality_id(request.user)
+        if own is None:
+            return rows.none()
+        return rows.filter(Q(organiser_id=own) | Q(organiser__isnull=True))
+
+    def _is_theirs(self, request, obj) -> bool:
+        if obj is None or not is_limited_staff(request.user):
+            return True
+        return obj.organiser_id is not None and obj.organiser_id == staff_municipality_id(
+            request.user
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._is_theirs(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._is_theirs(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "organiser"] if is_limited_staff(request.user) else fields
@@ -76,7 +118,7 @@ class ChallengeAdmin(AuditedScopedAdmin):
     def participation(self, obj):
         if obj.pk is None:
             return "–"
-        rows = services.participation_by_library(obj)
+        rows = services.participation_by_library(obj, _viewer_municipality.get())
         if not rows:
             return _("No one has joined yet.")
         return format_html_join(

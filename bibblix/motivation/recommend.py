@@ -67,30 +67,37 @@ def _score(seeds: list, exclude: set[int], band, limit: int) -> list:
         "other_id", "readers"
     ):
         co_read[other_id] += readers
-    ids = set(pool.filter(series__in=series).values_list("pk", flat=True)) if series else set()
-    ids |= set(
+    # Candidates and their scores from id rows only; model instances for the chosen few.
+    by_series = dict(pool.filter(series__in=series).values_list("pk", "series_number"))
+    by_author = set(
         pool.filter(
             book_contributors__contributor_id__in=authors, book_contributors__role="author"
         ).values_list("pk", flat=True)
     )
-    ids |= set(pool.filter(pk__in=list(co_read)).values_list("pk", flat=True))
-    ids |= set(
+    co_read_ids = set(pool.filter(pk__in=list(co_read)).values_list("pk", flat=True))
+    shared = Counter(
         pool.filter(themes__in=themes)
         .order_by("-is_featured", "title")
-        .values_list("pk", flat=True)[:THEME_POOL]
+        .values_list("pk", flat=True)[: THEME_POOL * 3]
     )
-    candidates = pool.filter(pk__in=ids).prefetch_related(
-        "themes", "book_contributors__contributor"
+    ids = set(by_series) | by_author | co_read_ids | set(list(shared)[:THEME_POOL])
+    scores = {
+        pk: SERIES * (pk in by_series)
+        + AUTHOR * (pk in by_author)
+        + CO_READ * (pk in co_read_ids)
+        + THEME * shared.get(pk, 0)
+        for pk in ids
+    }
+    ranked = sorted(ids, key=lambda pk: (-scores[pk], -co_read.get(pk, 0), by_series.get(pk) or 0))
+    chosen = ranked[: limit * 2]  # titles break the remaining ties below
+    books = pool.model.objects.filter(pk__in=chosen).prefetch_related(
+        "book_contributors__contributor"
     )
-    scored = []
-    for book in candidates:
-        score = SERIES * (book.series in series)
-        score += AUTHOR * bool({c.pk for c in book.authors} & authors)
-        score += CO_READ * bool(co_read.get(book.pk))
-        score += THEME * len({t.pk for t in book.themes.all()} & themes)
-        scored.append((-score, -co_read.get(book.pk, 0), book.series_number or 0, book.title, book))
-    scored.sort(key=lambda item: item[:4])
-    return [item[-1] for item in scored[:limit]]
+    books = sorted(
+        books,
+        key=lambda b: (-scores[b.pk], -co_read.get(b.pk, 0), b.series_number or 0, b.title),
+    )
+    return books[:limit]
 
 
 def _seeds(patron) -> tuple[list, set[int]]:

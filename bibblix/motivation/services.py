@@ -266,11 +266,16 @@ def complete_challenges(patron, now: datetime.datetime | None = None) -> int:
     return completed
 
 
-def participation_by_library(challenge: Challenge) -> list[tuple[str, int | None]]:
-    """Children in the challenge per library, for staff: counts under SMALL_COUNT are None."""
+def participation_by_library(
+    challenge: Challenge, municipality_id: int | None = None
+) -> list[tuple[str, int | None]]:
+    """Children in the challenge per library (of one municipality, or all), for staff: counts
+    under SMALL_COUNT are None."""
+    places = Participation.objects.filter(challenge=challenge)
+    if municipality_id is not None:
+        places = places.filter(patron__municipality_id=municipality_id)
     rows = (
-        Participation.objects.filter(challenge=challenge)
-        .values("patron__library__name")
+        places.values("patron__library__name")
         .annotate(children=Count("pk"))
         .order_by("patron__library__name")
     )

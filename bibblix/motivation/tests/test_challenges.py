@@ -187,3 +187,18 @@ def test_a_challenge_picture_is_shown_with_its_description(_june, child, summer,
     assert 'alt="En sol som läser"' in page
     src = page.split('class="challenge-picture" src="')[1].split('"')[0]
     assert child.get(src).status_code == 200
+
+
+def test_municipality_staff_follow_their_libraries_in_a_national_challenge(
+    _june, client, librarian_ale, summer, ale, boras, make_patron
+):
+    for _ in range(6):
+        services.join(make_patron(ale), summer.pk)
+    for _ in range(7):
+        services.join(make_patron(boras), summer.pk)
+    client.force_login(librarian_ale)
+    page = client.get(f"/staff/motivation/challenge/{summer.pk}/change/").content.decode()
+    assert "Ale bibliotek: 6" in page and "Borås" not in page
+    assert 'name="title"' not in page  # read only: the association's challenge
+    response = client.post(f"/staff/motivation/challenge/{summer.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and Challenge.objects.filter(pk=summer.pk).exists()
