@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     # members (bibblix/tests/test_dependencies.py checks it).
     "bibblix.audit",  # infrastructure: imports no domain app, every app records here
     "bibblix.usage",  # the anonymous usage log: imports no app, lending and patrons write it
+    "bibblix.jobs",  # infrastructure: scheduler, worker leases and retries; imports no app
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",
@@ -196,6 +197,11 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+
+# Scheduled jobs (bibblix/jobs/schedule.py) and the worker's retries: see docs/deployment.md.
+JOBS_SCHEDULE = env("JOBS_SCHEDULE", "bibblix.jobs.schedule.JOBS")
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+JOBS_RETRY_BASE_SECONDS = env_int("JOBS_RETRY_BASE_SECONDS", 10)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
