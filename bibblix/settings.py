@@ -297,6 +297,7 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            "signature_version": "s3v4",  # presigned URLs expire as READER_OBJECT_URL_SECONDS say
         },
     }
 else:
@@ -304,6 +305,9 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
+# The reader is redirected to a presigned URL for the book file, valid this long (after the
+# loan check on our side; a returned loan gets no new URL).
+READER_OBJECT_URL_SECONDS = env_int("READER_OBJECT_URL_SECONDS", 60)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
