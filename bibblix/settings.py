@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "bibblix.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bibblix.lib.replica.ReplicaReadsMiddleware",
     "bibblix.lib.locale.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +166,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Several test runs may share one PostgreSQL server: TEST_DATABASE_NAME keeps them apart.
 if env("TEST_DATABASE_NAME") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
+# A read replica (optional): catalogue, OPDS and statistics GETs read from it (bibblix/lib/replica.py
+# says which); the borrow/return path, logins and all writes never do. In tests it mirrors default.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["bibblix.lib.replica.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/books/", "/opds/", "/staff/insights/", "/api/v1/books"]
+REPLICA_APPS = {"catalogue", "insights", "usage", "members"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: per-process memory by default; Redis (shared by all web workers) by REDIS_URL.
