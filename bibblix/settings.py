@@ -211,6 +211,9 @@ TASKS = {
     }
 }
 
+# A reading app's successful card check (OPDS, HTTP Basic) is remembered this long, in the cache.
+OPDS_CARD_CHECK_SECONDS = env_int("OPDS_CARD_CHECK_SECONDS", 300)
+
 # Scheduled jobs (bibblix/jobs/schedule.py) and the worker's retries: see docs/deployment.md.
 JOBS_SCHEDULE = env("JOBS_SCHEDULE", "bibblix.jobs.schedule.JOBS")
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
