@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     # members (bibblix/tests/test_dependencies.py checks it).
     "bibblix.audit",  # infrastructure: imports no domain app, every app records here
     "bibblix.usage",  # the anonymous usage log: imports no app, lending and patrons write it
+    "bibblix.jobs",  # infrastructure: scheduler, worker leases and retries; imports no app
     "bibblix.members",
     "bibblix.catalogue",
     "bibblix.patrons",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "bibblix.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bibblix.lib.replica.ReplicaReadsMiddleware",
     "bibblix.lib.locale.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,6 +173,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Several test runs may share one PostgreSQL server: TEST_DATABASE_NAME keeps them apart.
 if env("TEST_DATABASE_NAME") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
+# A read replica (optional): catalogue, OPDS and statistics GETs read from it (bibblix/lib/replica.py
+# says which); the borrow/return path, logins and all writes never do. In tests it mirrors default.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["bibblix.lib.replica.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/books/", "/opds/", "/staff/insights/", "/api/v1/books"]
+REPLICA_APPS = {"catalogue", "insights", "usage", "members"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Fernet keys (comma-separated, newest first) that encrypt secrets at rest, e.g. the SIP2
@@ -217,6 +231,14 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+
+# A reading app's successful card check (OPDS, HTTP Basic) is remembered this long, in the cache.
+OPDS_CARD_CHECK_SECONDS = env_int("OPDS_CARD_CHECK_SECONDS", 300)
+
+# Scheduled jobs (bibblix/jobs/schedule.py) and the worker's retries: see docs/deployment.md.
+JOBS_SCHEDULE = env("JOBS_SCHEDULE", "bibblix.jobs.schedule.JOBS")
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+JOBS_RETRY_BASE_SECONDS = env_int("JOBS_RETRY_BASE_SECONDS", 10)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -327,6 +349,7 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            "signature_version": "s3v4",  # presigned URLs expire as READER_OBJECT_URL_SECONDS say
         },
     }
 else:
@@ -334,6 +357,9 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
+# The reader is redirected to a presigned URL for the book file, valid this long (after the
+# loan check on our side; a returned loan gets no new URL).
+READER_OBJECT_URL_SECONDS = env_int("READER_OBJECT_URL_SECONDS", 60)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=bibblix.settings PYTHONPATH="$PWD"
 admin="$PWD/.venv/bin/django-admin"
 # `scripts/messages.sh APP...` updates only those apps' catalogues (and compiles them all).
-apps=(audit usage members catalogue patrons lending reader motivation opds billing insights)
+apps=(audit usage jobs members catalogue patrons lending reader motivation opds billing insights)
 only=("$@")
 for app in "${apps[@]}"; do
   if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " =~ " $app " ]]; then continue; fi

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks.base import TaskResultStatus
 
 from bibblix.audit.admin import AuditHistoryMixin
 from bibblix.audit.models import AuditEntry
@@ -252,14 +253,24 @@ class BookAdmin(NationalCatalogueAdmin):
             raise PermissionDenied
         form = EpubUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                book, created = form.import_book(request.user)
-            except importing.EpubError as exc:
-                form.add_error("epub", str(exc))
+            result = form.enqueue_import(request.user)
+            outcome = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None
+            if result.status == TaskResultStatus.FAILED:
+                form.add_error("epub", _("The import failed. Try again, or ask the administrator."))
+            elif outcome is None:  # queued: the worker imports it
+                text = _("The EPUB is queued for import; its progress is in the job list.")
+                self.message_user(request, text, messages.INFO)
+                return redirect("admin:catalogue_book_changelist")
+            elif "refused" in outcome:
+                form.add_error("epub", outcome["refused"])
             else:
-                text = _("“%(title)s” was imported.") if created else _("“%(title)s” was updated.")
-                self.message_user(request, text % {"title": book.title}, messages.SUCCESS)
-                return redirect("admin:catalogue_book_change", book.pk)
+                text = (
+                    _("“%(title)s” was imported.")
+                    if outcome["created"]
+                    else _("“%(title)s” was updated.")
+                )
+                self.message_user(request, text % {"title": outcome["title"]}, messages.SUCCESS)
+                return redirect("admin:catalogue_book_change", outcome["book"])
         context = {
             **self.admin_site.each_context(request),
             "form": form,

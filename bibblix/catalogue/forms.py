@@ -1,10 +1,7 @@
-import tempfile
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .epub import EpubError, cover_renditions
-from .importing import import_epub
 from .models import LENGTHS, Book
 from .services import SearchFilters, children_themes
 
@@ -86,11 +83,10 @@ class BookAdminForm(forms.ModelForm):
 class EpubUploadForm(forms.Form):
     epub = forms.FileField(label=_("EPUB file"))
 
-    def import_book(self, user) -> tuple[Book, bool]:
-        """Run the safe import on the uploaded file; raises EpubError with the reason."""
-        upload = self.cleaned_data["epub"]
-        with tempfile.NamedTemporaryFile(suffix=".epub") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            return import_epub(handle.name, user=user)
+    def enqueue_import(self, user):
+        """Store the upload and queue its import (inline in the embedded mode and in tests);
+        returns the task result."""
+        from .tasks import import_uploaded_epub, store_upload
+
+        name = store_upload(self.cleaned_data["epub"])
+        return import_uploaded_epub.enqueue(name, user.pk if user else None)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bibblix.audit.models import AuditEntry
 from bibblix.audit.services import record_change
+from bibblix.jobs import progress
 
 from .models import Book, BookContributor, Contributor
 from .onix import OnixError, OnixProduct, parse_onix, read_product
@@ -40,6 +41,9 @@ class OnixReport:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (reference, message)
 
 
+PROGRESS_EVERY = 100
+
+
 def import_onix(source: str | Path | bytes, user=None) -> OnixReport:
     """Apply an ONIX 3.0 file to the books with the same ISBN; every record stands alone.
     Raises OnixError only when the file as a whole cannot be read."""
@@ -58,6 +62,9 @@ def import_onix(source: str | Path | bytes, user=None) -> OnixReport:
             report.updated.append(item.reference)
         except OnixError as exc:
             report.errors.append((reference.strip(), str(exc)))
+        if position % PROGRESS_EVERY == 0:
+            progress.report(position)  # records read so far, in the staff job list
+    progress.report(len(report.updated) + len(report.unmatched) + len(report.errors))
     return report
 
 

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("billing", ("view",)),
         ("insights", ALL + ("approve_statusreport",)),
         ("usage", ("view",)),
+        ("jobs", ("view",)),  # the job list: imports in progress, scheduled runs
         ("auth", ("view", "add", "change")),
     ],
     Role.ECONOMY: [

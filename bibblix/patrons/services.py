@@ -1,5 +1,6 @@
 """Public functions for children's accounts. Card numbers and PINs never leave this app."""
 
+import hashlib
 import hmac
 import ipaddress
 import logging
@@ -7,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -217,6 +219,8 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
         usage.record_quietly(
             LOGIN_EVENT[outcome], municipality_id=library.municipality_id, library_id=library.pk
         )
+    if locked or outcome in ("invalid", "blocked", "not_child"):
+        forget_card_checks(hashed)
     if locked:
         return AuthResult(ok=False, reason="locked")
     if outcome != "ok":
@@ -266,9 +270,42 @@ def authenticate_app_token(request, token: str) -> Patron | None:
 
 
 def log_in_basic(request, library, card: str, pin: str) -> AuthResult:
-    """Log in with credentials sent on a request (OPDS Basic auth): the same address slowdown
-    as the login page (reason "slowed" when the address is slowed), then a session."""
-    return log_in(request, library, card, pin)
+    """Log in with credentials sent on every request (OPDS Basic auth), without a session:
+    a successful check is remembered for OPDS_CARD_CHECK_SECONDS in the shared cache, keyed by
+    a keyed hash of library, card and PIN (never the card itself), so a reading app's next
+    requests neither call the library system nor write a session row (only a real check starts
+    a session, for apps that keep the cookie). A wrong PIN, a lockout
+    or a logout of that card forgets it at once. Otherwise the same address slowdown as the
+    login page (reason "slowed")."""
+    hashed = card_hash(library.municipality.municipality_code, card) if card else ""
+    key = _card_check_key(library, hashed, pin) if hashed and pin else None
+    public_id = cache.get(key) if key else None
+    if public_id and not lockout.is_card_locked(hashed):
+        patron = get_row(Patron, "public_id", public_id)
+        if patron is not None and patron.municipality_id in connected_municipality_ids():
+            request._bibblix_patron = patron
+            return AuthResult(ok=True, patron=patron, reason="ok")
+    result = log_in(request, library, card, pin)  # a real check starts a session, as before
+    if result.ok and key:
+        cache.set(key, str(result.patron.public_id), settings.OPDS_CARD_CHECK_SECONDS)
+    return result
+
+
+def _card_check_key(library, hashed_card: str, pin: str) -> str:
+    generation = cache.get(f"card-check-generation:{hashed_card}", 0)
+    message = f"{library.pk}:{hashed_card}:{pin}:{generation}".encode()
+    digest = hmac.new(settings.CARD_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return f"card-check:{digest}"
+
+
+def forget_card_checks(hashed_card: str) -> None:
+    """Forget every remembered Basic-auth check of this card (wrong PIN, lockout, logout)."""
+    key = f"card-check-generation:{hashed_card}"
+    if not cache.add(key, 1, None):
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted in between
+            cache.set(key, 1, None)
 
 
 def session_patron_for_card(request, library, card: str | None) -> Patron | None:
@@ -337,7 +374,10 @@ def device_key(patron: Patron | None) -> str:
 
 
 def logout_patron(request) -> None:
-    """End the child's session on this device."""
+    """End the child's session on this device (and forget the card's Basic-auth checks)."""
+    patron = get_patron(request)
+    if patron is not None:
+        forget_card_checks(patron.card_hash)
     request.session.flush()
     request._bibblix_patron = None
 

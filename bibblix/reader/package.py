@@ -13,6 +13,7 @@ import zipfile
 from django.core.cache import cache
 
 from bibblix.lib.epub_package import Package, PackageError, read_package
+from bibblix.lib.objects import open_ranged
 
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -24,7 +25,7 @@ class EntryMissing(Exception):
 
 def open_zip(book) -> zipfile.ZipFile:
     """The book's EPUB as a zip archive, read through the storage API."""
-    return zipfile.ZipFile(book.epub.open("rb"))
+    return zipfile.ZipFile(open_ranged(book.epub.storage, book.epub.name))
 
 
 def _read_limited(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -7,10 +7,19 @@ own files, never inline code or `blob:` scripts from a book. Entries and files s
 own carry `sandbox` without `allow-scripts`, so opening one directly runs nothing either.
 """
 
+from bibblix.lib.csp import storage_origin
+
 
 def reader_csp(script_sources: tuple[str, ...] = ()) -> str:
-    """The reader page's policy; `script_sources` adds hashes of inline import maps."""
-    return READER_CSP.replace("script-src 'self'", " ".join(["script-src 'self'", *script_sources]))
+    """The reader page's policy; `script_sources` adds hashes of inline import maps. With object
+    storage the book file comes from the bucket (a redirect to a presigned URL): connect to it."""
+    policy = READER_CSP.replace(
+        "script-src 'self'", " ".join(["script-src 'self'", *script_sources])
+    )
+    origin = storage_origin()
+    return (
+        policy.replace("connect-src 'self'", f"connect-src 'self' {origin}") if origin else policy
+    )
 
 
 READER_CSP = "; ".join(

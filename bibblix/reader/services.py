@@ -23,6 +23,11 @@ def url_seconds() -> int:
     return int(getattr(settings, "READER_URL_SECONDS", 300))
 
 
+def object_url_seconds() -> int:
+    """How long a presigned object-storage URL (given only after the loan check) stays valid."""
+    return int(getattr(settings, "READER_OBJECT_URL_SECONDS", 60))
+
+
 class AccessDenied(Exception):
     """A token or request that does not give access; `status` is 403 or 410 (loan ended)."""
 

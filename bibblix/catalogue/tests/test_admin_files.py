@@ -100,3 +100,29 @@ def test_a_hostile_epub_upload_is_refused_and_nothing_is_stored(client, coordina
 def test_municipality_staff_cannot_import(client, librarian_ale):
     client.force_login(librarian_ale)
     assert client.get("/staff/catalogue/book/import/").status_code == 403
+
+
+def test_with_a_worker_the_upload_is_queued_not_imported_in_the_request(client, coordinator):
+    from django.core.files.storage import default_storage
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from bibblix.catalogue.tasks import import_uploaded_epub
+
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile(
+        "b.epub", make_epub(8, "Draken i Lerum", "Alva Berg"), "application/epub+zip"
+    )
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        response = client.post("/staff/catalogue/book/import/", {"epub": upload})
+    assert response.status_code == 302 and response.url.endswith("/catalogue/book/")
+    assert not Book.objects.exists()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "bibblix.catalogue.tasks.import_uploaded_epub"
+    name, user_id = queued.args_kwargs["args"]
+    assert default_storage.exists(name) and user_id == coordinator.pk
+
+    outcome = import_uploaded_epub.call(name, user_id)  # what the worker does
+    book = Book.objects.get(title="Draken i Lerum")
+    assert outcome == {"book": book.pk, "title": "Draken i Lerum", "created": True}
+    assert not default_storage.exists(name)

@@ -243,3 +243,27 @@ def test_file_given_by_path_is_streamed_from_disk(book, tmp_path):
     path = tmp_path / "feed.xml"
     path.write_bytes(message(GOOD))
     assert import_onix(path).updated == ["se.forlag.1"]
+
+
+def test_a_running_import_shows_its_progress_in_the_job_list(book, monkeypatch):
+    import uuid
+
+    from bibblix.catalogue import onix_import
+    from bibblix.jobs import progress
+    from bibblix.jobs.models import TaskLease
+
+    monkeypatch.setattr(onix_import, "PROGRESS_EVERY", 2)
+    lease = TaskLease.objects.create(task_id=uuid.uuid4(), task_path="import_onix_file")
+    seen = []
+    original = progress.report
+    monkeypatch.setattr(
+        progress, "report", lambda done, total=None: seen.append(done) or original(done, total)
+    )
+    progress.set_current(lease.pk)
+    try:
+        import_onix(message(*(product(f"r{n}", f"978000000000{n}") for n in range(5))))
+    finally:
+        progress.set_current(None)
+    assert seen == [2, 4, 5]
+    lease.refresh_from_db()
+    assert lease.progress_done == 5
