@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from . import search as _search
@@ -160,13 +161,35 @@ def theme_books(theme: Theme) -> QuerySet[Book]:
 
 
 def theme_rows(per_row: int = 12) -> list[tuple[Theme, list[Book]]]:
-    """(theme, its first books) for every children's theme: a row of covers each. Two queries a
-    theme (books, then their authors), however many books there are."""
+    """(theme, its first books in listing order) for every children's theme with books: a row
+    of covers each. Four queries however many themes and books: the themes, the first
+    `per_row` links of each theme (a window function), those books, their authors."""
+    themes = list(children_themes())
+    links = (
+        Book.themes.through.objects.filter(theme__in=themes, book__in=children_books().values("pk"))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("theme_id"),
+                order_by=[
+                    F("book__is_featured").desc(),
+                    F("book__title").asc(),
+                    F("book_id").asc(),
+                ],
+            )
+        )
+        .filter(rank__lte=per_row)
+        .order_by("theme_id", "rank")
+        .values_list("theme_id", "book_id")
+    )
+    links = list(links)
+    books = Book.objects.filter(pk__in={book_id for _theme, book_id in links})
+    by_id = {book.pk: book for book in books.prefetch_related("book_contributors__contributor")}
     rows = []
-    for theme in children_themes():
-        books = list(theme_books(theme)[:per_row])
-        if books:
-            rows.append((theme, books))
+    for theme in themes:
+        row = [by_id[book_id] for theme_id, book_id in links if theme_id == theme.pk]
+        if row:
+            rows.append((theme, row))
     return rows
 
 

@@ -227,17 +227,14 @@ def toggle_favourite(patron, book_id: int) -> bool:
 
 
 def loans_with_progress(patron, loans) -> list:
-    """`loans` (of one patron) each with `.progress` (0–100, the share read) and `.days_left`:
-    one query for all their reading positions, for "Fortsätt läsa" and Mina böcker."""
+    """`loans` (of one patron) each with `.progress`, the share read in per cent (0–100): one
+    query for all their reading positions, for "Fortsätt läsa" and Mina böcker."""
     loans = list(loans)
     shares = dict(
         ReadingProgress.objects.filter(
             patron=patron, book_id__in=[loan.book_id for loan in loans]
         ).values_list("book_id", "percentage")
     )
-    now = timezone.now()
     for loan in loans:
         loan.progress = round(min(1.0, max(0.0, shares.get(loan.book_id, 0.0))) * 100)
-        seconds = (loan.due_at - now).total_seconds()
-        loan.days_left = max(0, -int(-seconds // 86400))
     return loans

@@ -70,7 +70,11 @@ def reading_now(patron, limit: int | None = None) -> list[Loan]:
         .prefetch_related("book__book_contributors__contributor")
         .order_by("-borrowed_at")
     )
-    return loans_with_progress(patron, loans[:limit] if limit else loans)
+    loans = loans_with_progress(patron, loans[:limit] if limit else loans)
+    now = timezone.now()
+    for loan in loans:
+        loan.days_left = days_left(loan, now)
+    return loans
 
 
 def has_active_loan(patron, book) -> bool:

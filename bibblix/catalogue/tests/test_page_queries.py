@@ -31,3 +31,29 @@ def test_page_queries_do_not_grow_with_books(client, db, url):
     few = queries(client, url)
     add_books(themes, 30, start=3)
     assert queries(client, url) == few
+
+
+@pytest.mark.parametrize("url", ["/", "/books/"])
+def test_rows_of_covers_cost_the_same_queries_for_more_themes(client, db, url):
+    themes = [
+        Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*")
+        for n in range(8)
+    ]
+    add_books(themes[:2], 4)
+    client.get(url)  # fills the caches a first visit fills
+    few = queries(client, url)
+    add_books(themes, 16, start=4)
+    assert queries(client, url) == few
+
+
+def test_theme_rows_list_each_themes_first_books_in_listing_order(db):
+    from bibblix.catalogue import services
+
+    themes = [
+        Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*")
+        for n in range(3)
+    ]
+    add_books(themes, 20)
+    Book.objects.filter(title__in=["Bok 7", "Bok 13"]).update(is_featured=False)
+    for theme, books in services.theme_rows(per_row=4):
+        assert books == list(services.theme_books(theme)[:4])

@@ -34,7 +34,10 @@ def test_theme_tiles_are_big_enough_to_tap(phone):
     make_book("Pippi Långstrump", themes=[make_theme("djur", "Djur", "🐾")])
     phone.goto("/books/")
     tile = phone.get_by_role("link", name="Djur", exact=True)
-    assert tile.locator(".theme-symbol").inner_text() == "🐾"  # a symbol beside the word
+    # An icon from the app's own set beside the word (not an emoji from the device's font).
+    icon = tile.locator(".theme-symbol svg.icon use")
+    assert icon.get_attribute("href").endswith("icons.svg#paw-print")
+    assert tile.locator(".theme-symbol svg").bounding_box()["width"] >= 24
     box = tile.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44
     tile.tap()
