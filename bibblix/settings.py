@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bibblix.patrons.context_processors.patron",
+                "bibblix.lib.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -179,6 +180,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "bibblix.lib.sessions.db"  # Django's, with a lean read (the module says why)
+# Children's pages and feeds that are the same for many are cached until the catalogue changes
+# (bibblix/lib/page_cache.py); that needs a cache all web workers share, or a single process.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL) or not IS_PRODUCTION)
 # "local" is always per process: for small answers every request asks and that may be a minute
 # old (loan rules, connected municipalities); a round trip to Redis would cost more than them.
 CACHES["local"] = {

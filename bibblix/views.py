@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
+from bibblix.lib.page_cache import shared_page, visitor
 from bibblix.members import services as members
 
 
+@shared_page(visitor)
 def home(request):
     municipalities = members.connected_on().order_by("name")
     return render(

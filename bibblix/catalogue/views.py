@@ -5,6 +5,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from bibblix.lib.page_cache import shared_page, visitor
+
 from . import services
 from .forms import SearchForm
 from .models import Theme
@@ -22,6 +24,7 @@ def _children_themes():
     )
 
 
+@shared_page(visitor)
 def books(request):
     """/books/: the shelves (curated, free to try, one per theme) as rows of covers."""
     themes = list(_children_themes())
@@ -35,6 +38,7 @@ def books(request):
     return render(request, "catalogue/books.html", context)
 
 
+@shared_page(visitor)
 def free_books(request):
     """/books/free/: the books anyone may read without a library card."""
     return render(
@@ -42,6 +46,7 @@ def free_books(request):
     )
 
 
+@shared_page(visitor)
 def theme(request, slug: str):
     """/themes/<slug>/: every book with one theme, a page at a time."""
     chosen = get_object_or_404(Theme.objects.exclude(slug__in=INTERNAL_THEMES), slug=slug)
@@ -49,6 +54,7 @@ def theme(request, slug: str):
     return render(request, "catalogue/theme.html", {"theme": chosen, "page": page})
 
 
+@shared_page(visitor)
 def search(request):
     """/search/?q=…: the search page; htmx asks for the results alone while the child types."""
     form = SearchForm(request.GET or None)
@@ -61,6 +67,7 @@ def search(request):
     return render(request, "catalogue/search.html", context)
 
 
+@shared_page(visitor)
 def book_detail(request, pk: int):
     """/books/<id>/: cover, blurb, facts, series neighbours, more like this, an easier book."""
     book = (
