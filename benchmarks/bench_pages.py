@@ -100,7 +100,9 @@ def prepare(env: dict[str, str]) -> tuple[str, str, int]:
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "load_demo_data", "--force")
     manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "collectstatic", "--no-input", "-v", "0")
+    if os.environ.get("BENCH_FRESH") == "1" or not (WORK / "static" / "staticfiles.json").exists():
+        # Slow (every file compressed); BENCH_FRESH=1 after changing static files.
+        manage(env, "collectstatic", "--no-input", "-v", "0")
     output = manage(env, "shell", "-c", PROBE, capture=True)
     _marker, session, theme, book = output[output.index("BENCH ") :].split()
     return session, theme, int(book)
@@ -213,6 +215,7 @@ def main() -> None:
     results = []
     try:
         for name, path, cookie in pages:
+            print(f"measuring {name} ({path})", file=sys.stderr, flush=True)
             results.append((name, path, run_wrk(f"http://127.0.0.1:{port}{path}", cookie)))
         memory = worker_memory_mb(server)
     finally:
