@@ -17,8 +17,10 @@ only: `PAGE_CACHE` is then off in production (settings.py).
 """
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -47,7 +49,23 @@ def content_version() -> str:
 
 def bump_content_version(**_signal) -> None:
     """Make every cached page and feed stale at once (for changes that send no model signal)."""
+    if getattr(_deferred, "active", False):
+        return
     cache.set(VERSION_KEY, _new_version(), None)
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def bumps_deferred():
+    """One bump at the end instead of one per saved row (for imports of thousands of books)."""
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+        bump_content_version()
 
 
 def _new_version() -> str:

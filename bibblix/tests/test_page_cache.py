@@ -147,3 +147,17 @@ def test_a_loan_policy_change_makes_cached_pages_stale():
     before = page_cache.content_version()
     post_save.send(sender=LoanPolicy, instance=LoanPolicy(), created=True)
     assert page_cache.content_version() != before
+
+
+def test_an_import_of_many_books_shows_on_cached_pages_when_it_ends(tmp_path, dragon_book):
+    from django.core.management import call_command
+
+    from bibblix.demo import generated_books as generated
+
+    for number in range(3):
+        data = generated.make_epub(number, f"Importboken {number}", "Astrid Testsson")
+        (tmp_path / f"book-{number}.epub").write_bytes(data)
+    Client().get("/search/?q=importboken")  # cached: no such book yet
+    call_command("import_books", str(tmp_path), "--no-progress", "--jobs", "2")
+    page = Client().get("/search/?q=importboken").content.decode()
+    assert all(f"Importboken {number}" in page for number in range(3))
