@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install demo lint format bench bench-insights messages clean
+.PHONY: run test install demo lint format bench bench-pages bench-insights messages clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bibblix needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -43,6 +43,9 @@ format: install
 
 bench: install
 	@bash scripts/bench.sh
+
+bench-pages: install
+	$(BIN)/python benchmarks/bench_pages.py
 
 bench-insights: install
 	$(BIN)/python benchmarks/bench_insights.py

@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bibblix.patrons.context_processors.patron",
+                "bibblix.lib.page_cache.csrf_placeholder",
             ],
             # `{% load icons %}` anywhere: the sprite is shared by every app's pages.
             "libraries": {"icons": "bibblix.lib.templatetags.icons"},
@@ -160,7 +161,8 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # SQLite connections are kept too (DB_CONN_MAX_AGE): opening one and running the PRAGMAs
+    # below cost 2 ms, more than the rest of a /healthz request (docs/performance.md).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -213,6 +215,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "bibblix.lib.sessions.db"  # Django's, with a lean read (the module says why)
+# Children's pages and feeds that are the same for many are cached until the catalogue changes
+# (bibblix/lib/page_cache.py); that needs a cache all web workers share, or a single process.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL) or not IS_PRODUCTION)
 # "local" is always per process: for small answers every request asks and that may be a minute
 # old (loan rules, connected municipalities); a round trip to Redis would cost more than them.
 CACHES["local"] = {

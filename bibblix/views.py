@@ -8,12 +8,14 @@ from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
 from bibblix.lending import services as lending
+from bibblix.lib.page_cache import shared_page, visitor
 from bibblix.members import services as members
 from bibblix.patrons import services as patrons
 
 ROW = 12  # books in a row of covers
 
 
+@shared_page(visitor)
 def home(request):
     """The children's start page: "Fortsätt läsa" for a child with loans, the librarians' tips,
     then the shelves and themes as rows of covers."""

@@ -17,6 +17,14 @@ class CatalogueConfig(AppConfig):
     name = "bibblix.catalogue"
 
     def ready(self) -> None:
+        from bibblix.lib import page_cache
+
         from . import signals  # noqa: F401
+
+        # Cached children's pages and feeds show the catalogue and shelves, and the home page
+        # the connected municipalities: any change makes them stale at once.
+        page_cache.watch(
+            "catalogue", "members.organisation", "members.connectionevent", "members.library"
+        )
 
         post_migrate.connect(_ensure_search_index, sender=self)

@@ -309,18 +309,28 @@ def cover_renditions(data: bytes, widths=(160, 320, 640)) -> dict[int, bytes]:
                 raise EpubError(_("The cover image is too large."))
             image.draft("RGB", (max(widths) * 2, max(widths) * 4))
             image = image.convert("RGB")
-            return {width: _jpeg(image, width) for width in widths}
+            # Largest first, each smaller one from the previous: every size is resized once
+            # from an image at most twice its width, not each from the original.
+            renditions = {}
+            for width in sorted(widths, reverse=True):
+                image = _scaled(image, width)
+                renditions[width] = _jpeg(image, width)
+            return dict(sorted(renditions.items()))
     except (OSError, Image.DecompressionBombError, ValueError) as exc:
         raise EpubError(_("The cover image cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def _jpeg(image, width: int) -> bytes:
+def _scaled(image, width: int):
     from PIL import Image
 
-    if image.width > width:
-        image = image.resize(
-            (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
-        )
+    if image.width <= width:
+        return image
+    return image.resize(
+        (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
+    )
+
+
+def _jpeg(image, width: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()

@@ -77,13 +77,17 @@ def _apply_metadata(book: Book, meta: EpubMetadata) -> None:
 
 def _set_contributors(book: Book, meta: EpubMetadata) -> None:
     book.book_contributors.all().delete()
+    rows = []
     for position, person in enumerate(meta.contributors):
         contributor, _ = Contributor.objects.get_or_create(
             name=person.name, defaults={"sort_name": person.sort_name or person.name}
         )
-        BookContributor.objects.create(
-            book=book, contributor=contributor, role=person.role, position=position
+        rows.append(
+            BookContributor(book=book, contributor=contributor, role=person.role, position=position)
         )
+    # One insert, without the per-row signal that refreshes the search text: the import saves
+    # the book's search text itself once its contributors are in.
+    BookContributor.objects.bulk_create(rows)
 
 
 def _set_cover(book: Book, covers: dict[int, bytes], digest: str, stored: _Stored) -> None:
@@ -109,15 +113,44 @@ def replace_cover(book: Book, data: bytes, user=None) -> None:
         raise
 
 
-def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
-    """Import or update one EPUB; returns (book, created). Raises EpubError, storing nothing."""
+@dataclass
+class PreparedEpub:
+    """An EPUB read, checked and with its covers made: all the work that needs no database
+    (so several processes can do it side by side, catalogue.management.commands.import_books)."""
+
+    path: Path
+    data: bytes
+    meta: EpubMetadata
+    covers: dict[int, bytes]
+    digest: str
+
+
+def prepare_epub(path: str | Path) -> PreparedEpub:
+    """Read and check one EPUB and make its covers; raises EpubError. Touches no database."""
     path = Path(path)
     if path.stat().st_size > MAX_EPUB_BYTES:
         raise EpubError(_("The file is larger than 200 MB."))
     data = path.read_bytes()
     meta = read_epub(path)
     covers = cover_renditions(meta.cover_bytes, COVER_WIDTHS) if meta.cover_bytes else {}
-    digest = hashlib.sha256(data).hexdigest()[:16]
+    return PreparedEpub(path, data, meta, covers, hashlib.sha256(data).hexdigest()[:16])
+
+
+def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
+    """Import or update one EPUB; returns (book, created). Raises EpubError, storing nothing."""
+    return store_epub(prepare_epub(path), user, **overrides)
+
+
+def store_epub(prepared: PreparedEpub, user=None, **overrides) -> tuple[Book, bool]:
+    """Store a prepared EPUB in one transaction; returns (book, created). On failure the files
+    it stored are removed again, so nothing is half-imported."""
+    path, data, meta, covers, digest = (
+        prepared.path,
+        prepared.data,
+        prepared.meta,
+        prepared.covers,
+        prepared.digest,
+    )
     stored = _Stored()
     try:
         with transaction.atomic():
@@ -141,4 +174,11 @@ def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
     return book, created
 
 
-__all__ = ["EpubError", "import_epub", "replace_cover"]
+__all__ = [
+    "EpubError",
+    "PreparedEpub",
+    "import_epub",
+    "prepare_epub",
+    "replace_cover",
+    "store_epub",
+]

@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from bibblix.lib.page_cache import shared_page, visitor
+
 from . import services
 from .forms import SearchForm
 
@@ -11,6 +13,7 @@ PER_PAGE = 24
 SHELF_ROW = 12
 
 
+@shared_page(visitor)
 def books(request):
     """/books/: the shelves (curated, free to try, one per theme) as rows of covers."""
     rows = services.theme_rows(SHELF_ROW)
@@ -23,6 +26,7 @@ def books(request):
     return render(request, "catalogue/books.html", context)
 
 
+@shared_page(visitor)
 def free_books(request):
     """/books/free/: the books anyone may read without a library card."""
     return render(
@@ -30,6 +34,7 @@ def free_books(request):
     )
 
 
+@shared_page(visitor)
 def theme(request, slug: str):
     """/themes/<slug>/: every book with one theme, a page at a time."""
     chosen = get_object_or_404(services.children_themes(), slug=slug)
@@ -37,6 +42,7 @@ def theme(request, slug: str):
     return render(request, "catalogue/theme.html", {"theme": chosen, "page": page})
 
 
+@shared_page(visitor)
 def search(request):
     """/search/?q=…: the search page; htmx asks for the results alone while the child types."""
     form = SearchForm(request.GET or None)
@@ -53,6 +59,7 @@ def search(request):
     return render(request, "catalogue/search.html", context)
 
 
+@shared_page(visitor)
 def book_detail(request, pk: int):
     """/books/<id>/: cover, blurb, facts, series neighbours, more like this, an easier book."""
     book = (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from bibblix.catalogue import services
 from bibblix.lending import services as lending
+from bibblix.lib.page_cache import cached_feed
 from bibblix.members import services as members
 
 from . import auth, selection, v1, v2
@@ -69,7 +70,14 @@ def catalogue_view(version: str):
                 if refusal is not None:
                     return refusal
             catalogue = L.Catalogue(request, version, library, patron)
-            body, content_type = view(request, catalogue, *args, **kwargs)
+            if library is None:
+                # The national catalogue is the same for everyone: built once per content version.
+                key = [view.__name__, request.build_absolute_uri()]
+                body, content_type = cached_feed(
+                    key, lambda: view(request, catalogue, *args, **kwargs)
+                )
+            else:
+                body, content_type = view(request, catalogue, *args, **kwargs)
             return _respond(request, body, content_type, private=library is not None)
 
         return wrapper

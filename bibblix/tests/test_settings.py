@@ -109,3 +109,18 @@ def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database(tm
         "bibblix.lib.sessions.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_sqlite_connections_are_kept_between_requests(tmp_path):
+    # Opening a SQLite connection and running its PRAGMAs was most of the time of /healthz.
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    environment.update(BIBBLIX_VAR_DIR=str(tmp_path), DB_CONN_MAX_AGE="")
+    result = subprocess.run(
+        [sys.executable, "-c", "import bibblix.settings as s; print(s.DATABASES['default'])"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in result.stdout
+    assert "'CONN_MAX_AGE': 60" in result.stdout

@@ -65,3 +65,19 @@ def test_all_shared_books_import_with_metadata_and_covers(capsys):
     assert not Book.objects.exclude(title__startswith="mol-").filter(has_media_overlays=True)
     call_command("import_books", str(BOOKS), "--no-progress")
     assert Book.objects.count() == 15
+
+
+def test_two_processes_import_every_file_with_its_authors_searchable(tmp_path, db):
+    from bibblix.catalogue.models import Book
+    from bibblix.catalogue.services import search
+    from bibblix.demo import generated_books as generated
+
+    for number in range(6):
+        data = generated.make_epub(number, f"Parallellboken {number}", f"Författare Nr{number}")
+        (tmp_path / f"book-{number}.epub").write_bytes(data)
+    (tmp_path / "broken.epub").write_bytes(b"not a zip")
+    with pytest.raises(CommandError):
+        call_command("import_books", str(tmp_path), "--no-progress", "--jobs", "2")
+    assert Book.objects.filter(title__startswith="Parallellboken").count() == 6
+    assert [b.title for b in search("nr4")] == ["Parallellboken 4"]
+    assert all(len(b.cover_renditions) == 3 for b in Book.objects.all())

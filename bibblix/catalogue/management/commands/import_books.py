@@ -1,10 +1,14 @@
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bibblix.catalogue.epub import EpubError
-from bibblix.catalogue.importing import import_epub
+from bibblix.catalogue.importing import PreparedEpub, prepare_epub, store_epub
+from bibblix.lib import page_cache
 
 
 def epub_paths(paths: list[str]) -> list[Path]:
@@ -19,6 +23,28 @@ def epub_paths(paths: list[str]) -> list[Path]:
     return found
 
 
+def _prepare(path: Path) -> PreparedEpub | str:
+    """The prepared EPUB, or why it is refused (a string travels between processes safely)."""
+    try:
+        return prepare_epub(path)
+    except FileNotFoundError:
+        return "the file does not exist"
+    except (EpubError, OSError) as exc:
+        return str(exc)
+
+
+def prepared(files: list[Path], jobs: int) -> Iterator[PreparedEpub | str]:
+    """Each file prepared, in order; reading and cover-making spread over `jobs` processes
+    while this one stores (the database step stays in one process, one book at a time)."""
+    if jobs <= 1 or len(files) < 2:
+        yield from map(_prepare, files)
+        return
+    # The forked workers inherit this process's database connection but never touch it (and
+    # leave by os._exit, so nothing closes it under us).
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_prepare, files, chunksize=4)
+
+
 class Command(BaseCommand):
     help = (
         "Import EPUB files (files or folders). Re-importing a book updates it. One line per "
@@ -28,23 +54,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="EPUB files or folders holding them")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes that read EPUBs and make covers (default: one per CPU)",
+        )
 
-    def handle(self, *args, paths: list[str], no_progress: bool, **options):
+    def handle(self, *args, paths: list[str], no_progress: bool, jobs: int, **options):
         files = epub_paths(paths)
         created = updated = 0
         refused: list[tuple[Path, str]] = []
-        bar = tqdm(files, unit="book", disable=no_progress or not files, file=self.stderr)
-        for path in bar:
-            bar.set_postfix_str(path.name[:40])
-            try:
-                _book, is_new = import_epub(path)
-            except FileNotFoundError:
-                refused.append((path, "the file does not exist"))
-            except (EpubError, OSError) as exc:
-                refused.append((path, str(exc)))
-            else:
-                created += is_new
-                updated += not is_new
+        bar = tqdm(
+            total=len(files), unit="book", disable=no_progress or not files, file=self.stderr
+        )
+        with page_cache.bumps_deferred():
+            for path, epub in zip(files, prepared(files, jobs), strict=True):
+                bar.update()
+                bar.set_postfix_str(path.name[:40])
+                if isinstance(epub, str):
+                    refused.append((path, epub))
+                    continue
+                try:
+                    _book, is_new = store_epub(epub)
+                except (EpubError, OSError) as exc:
+                    refused.append((path, str(exc)))
+                else:
+                    created += is_new
+                    updated += not is_new
         bar.close()
         for path, reason in refused:
             self.stdout.write(self.style.ERROR(f"REFUSED {path}: {reason}"))

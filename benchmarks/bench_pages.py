@@ -1,0 +1,252 @@
+"""Children's pages and OPDS feeds under load, as production serves them (`make bench-pages`).
+
+Starts Bibblix with gunicorn (2 workers, BIBBLIX_ENV=production, DEBUG off, fingerprinted static
+files, the Redis cache when REDIS_URL is set) on loopback against the demo data on SQLite, and next
+to it a bare Django endpoint with no middleware (benchmarks/ceiling_wsgi.py) as the ceiling. wrk
+hits each URL for BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99,
+the ratio to the ceiling and the resident memory of each web worker afterwards.
+
+The demo data is loaded once into var/bench_pages/ and kept (BENCH_FRESH=1 loads it again).
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(os.environ.get("BENCH_PAGES_DIR", ROOT / "var" / "bench_pages"))
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+WORKERS = 2
+
+
+def environment() -> dict[str, str]:
+    """The production environment of the benchmark server (and of its set-up commands)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bibblix.settings",
+            "BIBBLIX_ENV": "production",
+            "BIBBLIX_VAR_DIR": str(WORK),
+            "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+            "MEDIA_ROOT": str(WORK / "media"),
+            "STATIC_ROOT": str(WORK / "static"),
+            "SECRET_KEY": _kept_secret("secret_key"),
+            "CARD_HASH_KEY": _kept_secret("card_hash_key"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Loopback has no TLS proxy in front: requests carry X-Forwarded-Proto instead.
+            "SECURE_SSL_REDIRECT": "0",
+            "DEBUG": "0",
+            "DEMO_USAGE_DAYS": os.environ.get("DEMO_USAGE_DAYS", "30"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def _kept_secret(name: str) -> str:
+    path = WORK / name
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+    return path.read_text().strip()
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+PROBE = """
+from django.conf import settings
+from importlib import import_module
+from bibblix.catalogue.models import Book, Theme
+from bibblix.patrons.models import Patron
+from bibblix.patrons.services import SESSION_KEY
+child = Patron.objects.filter(library__isnull=False).order_by("pk").first()
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(child.public_id)
+store.create()
+theme = Theme.objects.exclude(slug="testbocker").filter(books__isnull=False).order_by("pk").first()
+book = Book.objects.filter(is_withdrawn=False).order_by("pk").first()
+print("BENCH", store.session_key, theme.slug, book.pk)
+"""
+
+
+def prepare(env: dict[str, str]) -> tuple[str, str, int]:
+    """Demo data (once), static files, a logged-in child's session; (session key, theme, book)."""
+    database = WORK / "bench.sqlite3"
+    if os.environ.get("BENCH_FRESH") == "1" and database.exists():
+        database.unlink()
+    if not database.exists():
+        print("Loading the demo data once into", WORK, flush=True)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "load_demo_data", "--force")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    if os.environ.get("BENCH_FRESH") == "1" or not (WORK / "static" / "staticfiles.json").exists():
+        # Slow (every file compressed); BENCH_FRESH=1 after changing static files.
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+    output = manage(env, "shell", "-c", PROBE, capture=True)
+    _marker, session, theme, book = output[output.index("BENCH ") :].split()
+    return session, theme, int(book)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(app: str, env: dict[str, str], probe: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+        [GUNICORN, app, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{probe}")
+            request.add_header("X-Forwarded-Proto", "https")
+            urllib.request.urlopen(request, timeout=2).read()  # noqa: S310 (http on loopback)
+            return server, port
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"{app} did not answer on port {port}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def worker_memory_mb(master: subprocess.Popen) -> list[float]:
+    """Resident memory (MB) of each gunicorn worker of `master`."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master.pid}$", text, re.M):
+            rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+            if rss:
+                sizes.append(int(rss.group(1)) / 1024)
+    return sorted(sizes)
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def run_wrk(url: str, cookie: str = "") -> dict:
+    """wrk for SECONDS at CONNECTIONS; req/s, p50 and p99 in ms, and the non-2xx/3xx count."""
+    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    command += ["-H", "X-Forwarded-Proto: https", "-H", "Accept-Encoding: gzip"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603 (wrk against our own loopback server)
+        command + [url], check=True, text=True, capture_output=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+
+    def percentile(key: str) -> float:
+        match = re.match(r"([\d.]+)(\w+)", latency[key])
+        return _ms(match.group(1), match.group(2))
+
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*", output)
+    return {
+        "rate": rate,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "bad": int(bad.group(1)) if bad else 0,
+        "errors": errors.group(0) if errors else "",
+    }
+
+
+def main() -> None:
+    env = environment()
+    session, theme, book = prepare(env)
+    cookie_name = "sessionid"
+    pages = [
+        ("/healthz", "/healthz", ""),
+        ("home", "/", ""),
+        ("/books/", "/books/", ""),
+        ("theme", f"/themes/{theme}/", ""),
+        ("search", "/search/?q=katt", ""),
+        ("book page", f"/books/{book}/", ""),
+        ("/my/ (child)", "/my/", f"{cookie_name}={session}"),
+        ("OPDS 2.0 root", "/opds/v2/", ""),
+        ("OPDS feed", "/opds/v2/books", ""),
+        ("OPDS search", "/opds/v2/search?query=drak", ""),
+    ]
+    ceiling_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+    ceiling, ceiling_port = start("benchmarks.ceiling_wsgi:application", ceiling_env, "/")
+    try:
+        top = run_wrk(f"http://127.0.0.1:{ceiling_port}/")
+        ceiling_memory = worker_memory_mb(ceiling)
+    finally:
+        stop(ceiling)
+    server, port = start("bibblix.wsgi:application", env, "/healthz")
+    results = []
+    try:
+        for name, path, cookie in pages:
+            print(f"measuring {name} ({path})", file=sys.stderr, flush=True)
+            results.append((name, path, run_wrk(f"http://127.0.0.1:{port}{path}", cookie)))
+        memory = worker_memory_mb(server)
+    finally:
+        stop(server)
+    cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
+    print(
+        f"\n{time.strftime('%Y-%m-%d %H:%M %Z')} on {socket.gethostname()}, {os.cpu_count()} CPUs"
+    )
+    print(f"gunicorn {WORKERS} workers, wrk -t2 -c{CONNECTIONS} {SECONDS}s, cache: {cache}\n")
+    print(f"| {'page':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'ceiling':>7} | note")
+    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|------")
+    print(
+        f"| {'ceiling (bare Django)':<22} | {top['rate']:>8.0f} | {top['p50']:>7.1f} | "
+        f"{top['p99']:>7.1f} | {'1.00':>7} |"
+    )
+    for name, _path, figures in results:
+        note = f"{figures['bad']} non-2xx/3xx" if figures["bad"] else ""
+        note += f" {figures['errors']}" if figures["errors"] else ""
+        print(
+            f"| {name:<22} | {figures['rate']:>8.0f} | {figures['p50']:>7.1f} | "
+            f"{figures['p99']:>7.1f} | {figures['rate'] / top['rate']:>7.2f} | {note}"
+        )
+    print(
+        f"\nresident memory per worker (MB): Bibblix {', '.join(f'{m:.0f}' for m in memory)}; "
+        f"ceiling {', '.join(f'{m:.0f}' for m in ceiling_memory)}"
+    )
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if any(figures["bad"] for _n, _p, figures in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

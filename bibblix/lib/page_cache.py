@@ -1,0 +1,191 @@
+"""Pages and feeds that are the same for many children, cached until the content changes.
+
+Thousands of children ask for the same shelves at once. A cached page is keyed by a *content
+version* that any save or delete of a watched model (the catalogue, shelves, loan policies,
+connected municipalities; `watch`) replaces at once, so a librarian's change shows on the next
+request; the version sits in the shared cache (Redis), so every web worker sees it.
+The key also holds the path and query, the language, whether htmx asks for a fragment, the day
+(licence windows end at midnight) and a scope: visitors share one copy, logged-in children one per
+municipality where the view allows it (its shelves differ); anything personal is never cached.
+
+The CSRF token differs per visitor: a cached page holds a placeholder that each answer replaces
+by the visitor's own token. Each answer carries an ETag of the key and the visitor's CSRF secret,
+so a browser that has the page gets a 304 without the view running.
+
+Without a shared cache (several processes with `LocMemCache`), a bump would reach one process
+only: `PAGE_CACHE` is then off in production (settings.py).
+"""
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+VERSION_KEY = "bibblix:content-version"
+TIMEOUT = 60 * 60  # a page unused for an hour makes room for others
+PLACEHOLDER = "csrf-placeholder-5c1b0f6e"
+_watched: set[str] = set()
+
+
+def content_version() -> str:
+    """The current content version (made on first use)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY) or _new_version()
+    return version
+
+
+def bump_content_version(**_signal) -> None:
+    """Make every cached page and feed stale at once (for changes that send no model signal)."""
+    if getattr(_deferred, "active", False):
+        return
+    cache.set(VERSION_KEY, _new_version(), None)
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def bumps_deferred():
+    """One bump at the end instead of one per saved row (for imports of thousands of books)."""
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+        bump_content_version()
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}"
+
+
+def watch(*labels: str) -> None:
+    """Bump the version on any save or delete of these models ("app" or "app.model" labels)."""
+    _watched.update(label.lower() for label in labels)
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid="bibblix-page-cache")
+
+
+def _on_change(sender, **kwargs) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and (meta.app_label in _watched or meta.label_lower in _watched):
+        bump_content_version()
+
+
+def csrf_placeholder(request: HttpRequest) -> dict:
+    """Context processor: while a page is rendered for the cache, its CSRF token is a placeholder."""
+    return {"csrf_token": PLACEHOLDER} if getattr(request, "_page_cache_render", False) else {}
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    # len() loads the messages without marking them shown.
+    return hasattr(request, "_messages") and len(get_messages(request)) > 0
+
+
+def visitor(request: HttpRequest) -> str | None:
+    """Scope for `shared_page`: one copy for everyone without a session (not logged in)."""
+    return "visitor" if settings.SESSION_COOKIE_NAME not in request.COOKIES else None
+
+
+def _key(request: HttpRequest, scope: str) -> str:
+    htmx = getattr(request, "htmx", None)
+    fragment = bool(htmx) and not htmx.boosted
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    parts = [
+        content_version(),
+        timezone.localdate().isoformat(),
+        translation.get_language() or "",
+        request.get_host(),
+        request.path,
+        query,
+        "fragment" if fragment else "page",
+        scope,
+    ]
+    return "page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def shared_page(scope: Callable[[HttpRequest], str | None]):
+    """Cache a view's page for everyone `scope(request)` puts in the same group (None: personal,
+    not cached). The view's answer must not depend on anything else of the request."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            group = scope(request) if getattr(settings, "PAGE_CACHE", True) else None
+            if request.method not in ("GET", "HEAD") or group is None or _has_messages(request):
+                return view(request, *args, **kwargs)
+            key = _key(request, group)
+            token = get_token(request)  # sets the CSRF cookie for a first visit, as a render would
+            secret = request.META.get("CSRF_COOKIE", "")
+            etag = f'"{hashlib.blake2b((key + secret).encode(), digest_size=16).hexdigest()}"'
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:
+                return _headers(not_modified, etag)
+            entry = cache.get(key)
+            if entry is None:
+                request._page_cache_render = True
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    request._page_cache_render = False
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return _with_token(response, token)
+                entry = (response.content, response["Content-Type"], _kept_headers(response))
+                cache.set(key, entry, TIMEOUT)
+            content, content_type, headers = entry
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            return _headers(_with_token(response, token), etag)
+
+        return wrapper
+
+    return decorate
+
+
+def _kept_headers(response: HttpResponse) -> list[tuple[str, str]]:
+    skip = {"content-type", "content-length", "set-cookie"}
+    return [(name, value) for name, value in response.items() if name.lower() not in skip]
+
+
+def _with_token(response: HttpResponse, token: str) -> HttpResponse:
+    if not response.streaming and PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(PLACEHOLDER.encode(), token.encode())
+    return response
+
+
+def _headers(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    # The browser keeps the page but asks every time (304 while nothing changed): the page holds
+    # the visitor's CSRF token and, for a child, the logged-in header.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
+    """`build()` once per content version, language and `key_parts` (feeds without a person)."""
+    if not getattr(settings, "PAGE_CACHE", True):
+        return build()
+    parts = [content_version(), timezone.localdate().isoformat(), translation.get_language() or ""]
+    key = (
+        "feed:" + hashlib.blake2b("\n".join(parts + key_parts).encode(), digest_size=20).hexdigest()
+    )
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
