@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class LendingConfig(AppConfig):
     name = "bibblix.lending"
+
+    def ready(self) -> None:
+        from bibblix.patrons.services import patron_data_requested
+
+        from .data_export import patron_sections
+
+        patron_data_requested.connect(patron_sections, dispatch_uid="lending-data-export")

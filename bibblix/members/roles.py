@@ -14,7 +14,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("members", ALL),
         # Hiding a book hides it in every municipality: the association's decision alone.
         ("catalogue", ALL + ("hide_book_from_children",)),
-        ("patrons", ("view", "change")),
+        # A guardian's request to see or erase a child's data is handled by the association.
+        ("patrons", ("view", "change", "handle_data_request")),
         ("lending", ("view",)),
         ("billing", ("view",)),
         ("insights", ALL + ("approve_statusreport",)),
