@@ -9,6 +9,9 @@ from bibblix.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("integritet/", views.privacy_children, name="privacy_children"),
+    path("integritet/vardnadshavare/", views.privacy_guardians, name="privacy_guardians"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/insights/dashboard/", include("bibblix.insights.urls")),
     path("staff/insights/", include("bibblix.insights.staff_urls")),
