@@ -387,6 +387,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Where guardians send data requests and anyone reports an accessibility problem (shown on the
+# privacy and accessibility pages).
+CONTACT_EMAIL = env("CONTACT_EMAIL", "kontakt@bibblix.se")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Bibblix <noreply@bibblix.localhost>")
 
 # Logging never writes personal data: every record passes through a filter that masks card

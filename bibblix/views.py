@@ -1,5 +1,8 @@
-"""Project-level pages: the children's home page and the health check."""
+"""Project-level pages: the children's home page, privacy and accessibility, the health check."""
 
+import datetime
+
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +31,23 @@ def home(request):
         "theme_rows": catalogue.theme_rows(ROW),
     }
     return render(request, "home.html", context)
+
+
+# When the accessibility statement was last reviewed (the law asks for the date on the page).
+ACCESSIBILITY_STATEMENT_WRITTEN = datetime.date(2026, 12, 3)
+
+
+def privacy_children(request):
+    return render(request, "privacy/children.html")
+
+
+def privacy_guardians(request):
+    return render(request, "privacy/guardians.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+def accessibility(request):
+    context = {"contact_email": settings.CONTACT_EMAIL, "written": ACCESSIBILITY_STATEMENT_WRITTEN}
+    return render(request, "privacy/accessibility.html", context)
 
 
 @never_cache

@@ -9,3 +9,9 @@ class LendingConfig(AppConfig):
 
         # Loan policies show on book pages and feeds (loan period, copies): cached pages go stale.
         page_cache.watch("lending.loanpolicy")
+
+        from bibblix.patrons.services import patron_data_requested
+
+        from .data_export import patron_sections
+
+        patron_data_requested.connect(patron_sections, dispatch_uid="lending-data-export")

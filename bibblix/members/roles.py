@@ -15,7 +15,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         # Hiding a book hides it in every municipality: the association's decision alone.
         ("catalogue", ALL + ("hide_book_from_children",)),
         ("motivation", ALL),  # national reading challenges (no admin shows a child's reading)
-        ("patrons", ("view", "change")),
+        # A guardian's request to see or erase a child's data is handled by the association.
+        ("patrons", ("view", "change", "handle_data_request")),
         ("lending", ("view",)),
         ("billing", ("view",)),
         ("insights", ALL + ("approve_statusreport",)),

@@ -2,14 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from bibblix.members.models import Organisation
 from bibblix.members.scoping import MunicipalityScopedAdmin
 
-from . import services
+from . import data_requests, services
 from .hashing import card_hash
 from .models import LocalCard, LoginProvider, Patron
 
@@ -29,9 +31,73 @@ class PatronAdmin(MunicipalityScopedAdmin):
     list_filter = ["municipality"]
     readonly_fields = ["public_id", "municipality", "library", "created_at", "last_active_at"]
     fields = readonly_fields + ["preferences"]
+    change_list_template = "admin/patrons/patron/change_list.html"
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "data-request/",
+                self.admin_site.admin_view(self.data_request_view),
+                name="patrons_patron_data_request",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"can_handle_data_requests": request.user.has_perm(data_requests.PERMISSION)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def data_request_view(self, request):
+        """Export (JSON) or erase everything about one library card, on a guardian's request."""
+        if not request.user.has_perm(data_requests.PERMISSION):
+            raise PermissionDenied
+        form = DataRequestForm(request.POST or None)
+        if form.is_valid():
+            data = form.cleaned_data
+            patron = data_requests.find_patron(data["municipality"], data["card"])
+            if patron is None:
+                form.add_error("card", _("No child has logged in with this card here."))
+            elif "export" in request.POST:
+                body = data_requests.export_data(patron, request.user, data["reason"])
+                response = JsonResponse(
+                    body, json_dumps_params={"ensure_ascii": False, "indent": 2}
+                )
+                response["Content-Disposition"] = 'attachment; filename="bibblix-data.json"'
+                return response
+            elif "delete" in request.POST and data["confirm_delete"]:
+                data_requests.delete_data(patron, request.user, data["reason"])
+                self.message_user(request, _("All data of the card is deleted."), messages.SUCCESS)
+                return redirect("admin:patrons_patron_changelist")
+            else:
+                form.add_error("confirm_delete", _("Tick the box to delete."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Data request for a library card"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/patrons/patron/data_request.html", context)
+
+
+class DataRequestForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("municipality"), queryset=Organisation.objects.exclude(municipality_code="")
+    )
+    card = forms.CharField(
+        label=_("Library card number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Hashed like at login; neither stored nor written to the audit trail."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("E.g. the guardian's request and its date.")
+    )
+    confirm_delete = forms.BooleanField(
+        label=_("Yes, delete everything about this card"), required=False
+    )
 
 
 class LocalCardForm(forms.ModelForm):

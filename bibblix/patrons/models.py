@@ -33,6 +33,7 @@ class Patron(models.Model):
     class Meta:
         verbose_name = _("patron")
         verbose_name_plural = _("patrons")
+        permissions = [("handle_data_request", _("Can export or delete a child's data on request"))]
 
     def __str__(self) -> str:
         return f"{_('Patron')} {str(self.public_id)[:8]}"

@@ -29,6 +29,7 @@ from .retention import (  # noqa: F401  (re-exported: the public functions of pa
     record_activity,
     retire_inactive_accounts,
 )
+from .signals import patron_data_requested  # noqa: F401  (re-exported: apps add to exports)
 
 SESSION_KEY = "bibblix_patron"
 logger = logging.getLogger(__name__)

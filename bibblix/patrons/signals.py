@@ -10,3 +10,7 @@ other shape (keyed by public id, in a cache, in files) connects a receiver in it
 from django.dispatch import Signal
 
 patron_forgotten = Signal()
+
+# Sent (with `patron`) when staff export a child's data on request (GDPR art. 15): each app that
+# keeps rows about the child connects a receiver that returns {section name: [plain dicts]}.
+patron_data_requested = Signal()

@@ -112,3 +112,19 @@ def test_the_web_keeps_its_cookie_and_csrf(ale_library, card_ale, book):
         HTTP_X_CSRFTOKEN=session["csrf_token"],
     )
     assert ok.status_code == 201
+
+
+def test_a_token_stops_working_when_the_municipality_disconnects(app, ale, ale_library, card_ale):
+    from django.core.cache import caches
+
+    from bibblix.members.models import ConnectionEvent
+
+    token = log_in(app, ale_library, card_ale)["token"]
+    assert call(app, "get", "/api/v1/loans", token).status_code == 200
+    ConnectionEvent.objects.create(
+        organisation=ale,
+        state=ConnectionEvent.State.ENDED,
+        effective_date=datetime.date(2021, 1, 1),
+    )
+    caches["local"].clear()  # the list of connected municipalities is kept for a minute
+    assert call(app, "get", "/api/v1/loans", token).status_code == 401
