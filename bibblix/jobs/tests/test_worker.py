@@ -126,3 +126,27 @@ def test_the_job_list_shows_progress_and_attempts(admin_client):
     response = admin_client.get("/staff/jobs/tasklease/")
     assert response.status_code == 200
     assert b"40 / 100" in response.content and b"import_epub_file" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_embedded_mode_the_worker_also_schedules(tmp_path):
+    from bibblix.jobs.models import ScheduledRun
+
+    trace = tmp_path / "trace"
+    worker = manage(
+        "run_worker",
+        "--interval",
+        "0.2",
+        "--with-scheduler",
+        **WORKER,
+        JOBS_SCHEDULE="bibblix.jobs.tests.tasks_for_tests.JOBS",
+        JOBS_TEST_FILE=str(trace),
+    )
+    try:
+        _wait_for(lambda: trace.exists() and "done" in trace.read_text())
+        time.sleep(1.5)  # more housekeeping turns in the same slot enqueue nothing more
+    finally:
+        _stop(worker)
+    assert trace.read_text().count("done") == 1
+    run = ScheduledRun.objects.get(job="trace")
+    assert DBTaskResult.objects.get(pk=run.task_id).status == TaskResultStatus.SUCCESSFUL
