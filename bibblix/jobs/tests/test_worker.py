@@ -150,3 +150,18 @@ def test_in_the_embedded_mode_the_worker_also_schedules(tmp_path):
     assert trace.read_text().count("done") == 1
     run = ScheduledRun.objects.get(job="trace")
     assert DBTaskResult.objects.get(pk=run.task_id).status == TaskResultStatus.SUCCESSFUL
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_TASKS, JOBS_MAX_ATTEMPTS=3)
+def test_a_job_that_keeps_killing_its_worker_stops_after_its_attempts():
+    doomed = slow_trace.enqueue("/nonexistent", 0)
+    now = timezone.now()
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=now)
+    TaskLease.objects.create(
+        task_id=doomed.id, task_path="x", attempts=3, lease_expires_at=now - timedelta(seconds=1)
+    )
+    recover_expired(timedelta(seconds=60))
+    row = DBTaskResult.objects.get(pk=doomed.id)
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == "bibblix.jobs.worker.WorkerLost"
