@@ -123,9 +123,22 @@ def test_the_job_list_shows_progress_and_attempts(admin_client):
         progress_done=40,
         progress_total=100,
     )
+    finished = TaskLease.objects.create(
+        task_id="7f1c1a52-3a4f-4a53-9a3e-6f3c7c1f0f11", task_path="import_uploaded_epub"
+    )
+    DBTaskResult.objects.create(
+        id=finished.task_id,
+        status=TaskResultStatus.SUCCESSFUL,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="bibblix.catalogue.tasks.import_uploaded_epub",
+        backend_name="default",
+        run_after=timezone.now(),
+        return_value={"refused": "The file is not an EPUB"},
+    )
     response = admin_client.get("/staff/jobs/tasklease/")
     assert response.status_code == 200
     assert b"40 / 100" in response.content and b"import_epub_file" in response.content
+    assert b"The file is not an EPUB" in response.content
 
 
 @pytest.mark.django_db(transaction=True)
