@@ -20,7 +20,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TaskLeaseAdmin(ReadOnlyAdmin):
     """Long work in the worker: what runs, how far it has come, how often it was tried."""
 
-    list_display = ["task_path", "status", "progress", "attempts", "worker_id", "updated_at"]
+    list_display = [
+        "task_path",
+        "status",
+        "progress",
+        "outcome",
+        "attempts",
+        "worker_id",
+        "updated_at",
+    ]
     search_fields = ["task_path"]
     ordering = ["-updated_at"]
 
@@ -28,6 +36,13 @@ class TaskLeaseAdmin(ReadOnlyAdmin):
     def status(self, obj):
         result = DBTaskResult.objects.filter(pk=obj.task_id).values_list("status", flat=True)
         return result.first() or "—"
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, obj):
+        """What the task returned (e.g. an import's book or the reason it was refused)."""
+        row = DBTaskResult.objects.filter(pk=obj.task_id).values("return_value").first()
+        value = row and row["return_value"]
+        return str(value)[:200] if value not in (None, "") else "—"
 
     @admin.display(description=_("progress"))
     def progress(self, obj):

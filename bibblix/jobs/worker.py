@@ -39,8 +39,21 @@ def recover_expired(lease: timedelta, now=None) -> list:
     )
     ids = list(stale.values_list("pk", flat=True))
     if ids:
+        # A task that has used up its attempts (one that kills its worker every time) stops.
+        spent = set(
+            TaskLease.objects.filter(
+                task_id__in=ids, attempts__gte=settings.JOBS_MAX_ATTEMPTS
+            ).values_list("task_id", flat=True)
+        )
         with transaction.atomic():
-            DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.RUNNING).update(
+            running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+            running.filter(pk__in=spent).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="bibblix.jobs.worker.WorkerLost",
+                traceback="The worker running this task stopped on its last attempt.",
+            )
+            running.filter(pk__in=set(ids) - spent).update(
                 status=TaskResultStatus.READY, run_after=now
             )
         logger.warning("recovered %d task(s) whose worker died: %s", len(ids), ids)

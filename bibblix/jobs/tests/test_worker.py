@@ -123,6 +123,58 @@ def test_the_job_list_shows_progress_and_attempts(admin_client):
         progress_done=40,
         progress_total=100,
     )
+    finished = TaskLease.objects.create(
+        task_id="7f1c1a52-3a4f-4a53-9a3e-6f3c7c1f0f11", task_path="import_uploaded_epub"
+    )
+    DBTaskResult.objects.create(
+        id=finished.task_id,
+        status=TaskResultStatus.SUCCESSFUL,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="bibblix.catalogue.tasks.import_uploaded_epub",
+        backend_name="default",
+        run_after=timezone.now(),
+        return_value={"refused": "The file is not an EPUB"},
+    )
     response = admin_client.get("/staff/jobs/tasklease/")
     assert response.status_code == 200
     assert b"40 / 100" in response.content and b"import_epub_file" in response.content
+    assert b"The file is not an EPUB" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_embedded_mode_the_worker_also_schedules(tmp_path):
+    from bibblix.jobs.models import ScheduledRun
+
+    trace = tmp_path / "trace"
+    worker = manage(
+        "run_worker",
+        "--interval",
+        "0.2",
+        "--with-scheduler",
+        **WORKER,
+        JOBS_SCHEDULE="bibblix.jobs.tests.tasks_for_tests.JOBS",
+        JOBS_TEST_FILE=str(trace),
+    )
+    try:
+        _wait_for(lambda: trace.exists() and "done" in trace.read_text())
+        time.sleep(1.5)  # more housekeeping turns in the same slot enqueue nothing more
+    finally:
+        _stop(worker)
+    assert trace.read_text().count("done") == 1
+    run = ScheduledRun.objects.get(job="trace")
+    assert DBTaskResult.objects.get(pk=run.task_id).status == TaskResultStatus.SUCCESSFUL
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_TASKS, JOBS_MAX_ATTEMPTS=3)
+def test_a_job_that_keeps_killing_its_worker_stops_after_its_attempts():
+    doomed = slow_trace.enqueue("/nonexistent", 0)
+    now = timezone.now()
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=now)
+    TaskLease.objects.create(
+        task_id=doomed.id, task_path="x", attempts=3, lease_expires_at=now - timedelta(seconds=1)
+    )
+    recover_expired(timedelta(seconds=60))
+    row = DBTaskResult.objects.get(pk=doomed.id)
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == "bibblix.jobs.worker.WorkerLost"
