@@ -7,6 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from bibblix.catalogue.models import Book, BookContributor, Contributor, Theme
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These tests count the queries of rendering a page, so the visitors' page cache is off."""
+    settings.PAGE_CACHE = False
+
+
 def add_books(themes, count, start=0):
     for number in range(start, start + count):
         book = Book.objects.create(title=f"Bok {number}", is_featured=True)
