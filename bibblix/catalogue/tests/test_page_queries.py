@@ -31,3 +31,18 @@ def test_page_queries_do_not_grow_with_books(client, db, url):
     few = queries(client, url)
     add_books(themes, 30, start=3)
     assert queries(client, url) == few
+
+
+def test_book_page_queries_do_not_grow_with_similar_books_or_authors(client, db):
+    themes = [
+        Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*")
+        for n in range(1)
+    ]
+    add_books(themes, 3)
+    book = Book.objects.order_by("pk").first()
+    few = queries(client, f"/books/{book.pk}/")
+    add_books(themes, 30, start=3)
+    for number in range(5):
+        author = Contributor.objects.create(name=f"Medförfattare {number}")
+        BookContributor.objects.create(book=book, contributor=author, position=number + 1)
+    assert queries(client, f"/books/{book.pk}/") == few
