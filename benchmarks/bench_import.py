@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BOOKS = int(os.environ.get("BENCH_IMPORT_BOOKS", "3000"))
+JOBS = os.environ.get("BENCH_IMPORT_JOBS", "")  # empty: the command's default
 EPUBS = ROOT / "var" / "bench_import" / f"epubs-{BOOKS}"
 
 
@@ -49,7 +50,15 @@ def main() -> None:
         subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
         started = time.perf_counter()
         subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-            [*manage, "import_books", str(EPUBS), "--no-progress"], env=env, check=True
+            [
+                *manage,
+                "import_books",
+                str(EPUBS),
+                "--no-progress",
+                *(["--jobs", JOBS] if JOBS else []),
+            ],
+            env=env,
+            check=True,
         )
         seconds = time.perf_counter() - started
         count = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
@@ -67,7 +76,8 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"import_books: {BOOKS} EPUBs in {seconds:.1f} s ({BOOKS / seconds:.0f} books/s), "
-        f"{count} books in the catalogue; {os.cpu_count()} CPUs, load {load[0]:.2f}"
+        f"{count} books in the catalogue; jobs {JOBS or 'default'}; {os.cpu_count()} CPUs, "
+        f"load {load[0]:.2f}"
     )
 
 

@@ -25,7 +25,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -38,12 +38,23 @@ PLACEHOLDER = "csrf-placeholder-5c1b0f6e"
 _watched: set[str] = set()
 
 
+# Each process keeps the version it read for half a second (a bump in this process forgets it at
+# once): a change made in another worker shows within that, and a cached page costs no round trip
+# to Redis at all (the pages themselves are kept in the per-process "local" cache too).
+VERSION_LOCAL_SECONDS = 0.5
+_local_version: list = [None, 0.0]  # version, monotonic time until which it holds
+
+
 def content_version() -> str:
     """The current content version (made on first use)."""
+    now = time.monotonic()
+    if _local_version[0] is not None and now < _local_version[1]:
+        return _local_version[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY) or _new_version()
+    _local_version[:] = [version, now + VERSION_LOCAL_SECONDS]
     return version
 
 
@@ -51,6 +62,7 @@ def bump_content_version(**_signal) -> None:
     """Make every cached page and feed stale at once (for changes that send no model signal)."""
     if getattr(_deferred, "active", False):
         return
+    _local_version[:] = [None, 0.0]
     cache.set(VERSION_KEY, _new_version(), None)
 
 
@@ -134,7 +146,7 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
             not_modified = get_conditional_response(request, etag=etag)
             if not_modified is not None:
                 return _headers(not_modified, etag)
-            entry = cache.get(key)
+            entry = _get(key)
             if entry is None:
                 request._page_cache_render = True
                 try:
@@ -144,7 +156,7 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
                 if response.status_code != 200 or response.streaming or response.cookies:
                     return _with_token(response, token)
                 entry = (response.content, response["Content-Type"], _kept_headers(response))
-                cache.set(key, entry, TIMEOUT)
+                _set(key, entry)
             content, content_type, headers = entry
             response = HttpResponse(content, content_type=content_type)
             for name, value in headers:
@@ -154,6 +166,20 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
         return wrapper
 
     return decorate
+
+
+def _get(key: str):
+    entry = caches["local"].get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            caches["local"].set(key, entry, TIMEOUT)
+    return entry
+
+
+def _set(key: str, entry) -> None:
+    caches["local"].set(key, entry, TIMEOUT)
+    cache.set(key, entry, TIMEOUT)
 
 
 def _kept_headers(response: HttpResponse) -> list[tuple[str, str]]:
@@ -184,8 +210,8 @@ def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
     key = (
         "feed:" + hashlib.blake2b("\n".join(parts + key_parts).encode(), digest_size=20).hexdigest()
     )
-    value = cache.get(key)
+    value = _get(key)
     if value is None:
         value = build()
-        cache.set(key, value, TIMEOUT)
+        _set(key, value)
     return value

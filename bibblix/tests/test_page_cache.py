@@ -161,3 +161,14 @@ def test_an_import_of_many_books_shows_on_cached_pages_when_it_ends(tmp_path, dr
     call_command("import_books", str(tmp_path), "--no-progress", "--jobs", "2")
     page = Client().get("/search/?q=importboken").content.decode()
     assert all(f"Importboken {number}" in page for number in range(3))
+
+
+def test_a_bump_by_another_worker_shows_here_within_a_second(monkeypatch):
+    from django.core.cache import cache
+
+    mine = page_cache.content_version()
+    cache.set(page_cache.VERSION_KEY, "bumped-by-another-worker")  # what its bump leaves
+    assert page_cache.content_version() == mine  # this process's copy, for half a second
+    later = time.monotonic() + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert page_cache.content_version() == "bumped-by-another-worker"

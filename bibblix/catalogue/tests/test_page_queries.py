@@ -63,3 +63,18 @@ def test_theme_rows_list_each_themes_first_books_in_listing_order(db):
     Book.objects.filter(title__in=["Bok 7", "Bok 13"]).update(is_featured=False)
     for theme, books in services.theme_rows(per_row=4):
         assert books == list(services.theme_books(theme)[:4])
+
+
+def test_book_page_queries_do_not_grow_with_similar_books_or_authors(client, db):
+    themes = [
+        Theme.objects.create(slug=f"t{n}", name_sv=f"Tema {n}", name_en=f"T {n}", symbol="*")
+        for n in range(1)
+    ]
+    add_books(themes, 3)
+    book = Book.objects.order_by("pk").first()
+    few = queries(client, f"/books/{book.pk}/")
+    add_books(themes, 30, start=3)
+    for number in range(5):
+        author = Contributor.objects.create(name=f"Medförfattare {number}")
+        BookContributor.objects.create(book=book, contributor=author, position=number + 1)
+    assert queries(client, f"/books/{book.pk}/") == few
