@@ -322,12 +322,28 @@ async function open() {
     buildToc(book.toc, $('toc-list'), href => view.goTo(href), S.chapter)
     const saved = await position.load()
     await view.init({ lastLocation: saved?.locator })
+    await settleOnTextPage()
     await markFirstPage()
     showStatus(navigator.onLine ? '' : S.offline)
     // "Welcome back" only when there is a place to come back to, not the book's first page.
     const atStart = view.renderer.atStart ?? !(saved?.percentage > 0)
     if (saved?.locator && !atStart) $('welcome-back').hidden = false
     setupReadAloud()
+}
+
+// foliate-js's paginator keeps a blank page before and after each chapter's text (pages 0 and
+// pages − 1). A saved place that is a range over a whole title page resolves to a rectangle
+// left of the first column, and foliate-js opened the book on the blank page before it: every
+// other opening showed nothing (the book just off-screen) and saved the blank page's CFI, which
+// opened correctly the next time. Land on the nearest page with text instead.
+async function settleOnTextPage() {
+    const renderer = view.renderer
+    if (view.isFixedLayout || renderer.scrolled || !(renderer.pages > 2)) return
+    const edge = renderer.page < 1 ? 0 : renderer.page > renderer.pages - 2 ? 1 : null
+    if (edge === null) return
+    // A fraction as the anchor (not the range again): later re-layouts keep the text page.
+    const index = renderer.getContents()[0]?.index ?? view.lastLocation?.section?.current ?? 0
+    await renderer.goTo({ index, anchor: edge })
 }
 
 // The benchmark and the browser tests wait for this mark: the first page is laid out (fonts
