@@ -375,11 +375,19 @@ function setupReadAloud() {
     $('aloud-rate').addEventListener('change', e => readAloud.setRate(Number(e.target.value)))
 }
 
+// The progress bar: in a picture book its value is pages shown / pages (see shown-page.js).
+function goToFraction(value) {
+    if (!view) return
+    if (!view.isFixedLayout) return view.goToFraction(value)
+    const total = view.book.sections.length
+    return view.goTo(Math.min(total - 1, Math.max(0, Math.ceil(value * total) - 1)))
+}
+
 function bindChrome() {
     $('book-stage').addEventListener('click', event => tapAt(event.clientX))
     $('prev-page').addEventListener('click', () => turn(-1))
     $('next-page').addEventListener('click', () => turn(1))
-    $('progress').addEventListener('change', e => view?.goToFraction(Number(e.target.value)))
+    $('progress').addEventListener('change', e => goToFraction(Number(e.target.value)))
     $('bookmark-add').addEventListener('click', addBookmark)
     $('start-over').addEventListener('click', () => { $('welcome-back').hidden = true; view.goToTextStart?.() ?? view.goTo(0) })
     $('welcome-close').addEventListener('click', () => { $('welcome-back').hidden = true })
