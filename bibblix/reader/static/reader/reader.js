@@ -383,6 +383,47 @@ function goToFraction(value) {
     return view.goTo(Math.min(total - 1, Math.max(0, Math.ceil(value * total) - 1)))
 }
 
+// --- toolbar ------------------------------------------------------------------------------
+
+// The toolbar keeps one row at any text size (WCAG 1.4.4, 1.4.10): when the tools do not fit
+// beside "Stäng" and a few letters of the title, they fold into the "Meny" button.
+function fitToolbar() {
+    const reader = $('reader')
+    const bar = reader.querySelector('.reader-bar')
+    const title = reader.querySelector('.reader-title')
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16
+    const wasCompact = 'compact' in reader.dataset
+    delete reader.dataset.compact
+    const compact = bar.scrollWidth > bar.clientWidth + 1
+    if (compact) reader.dataset.compact = ''
+    else if (wasCompact) toggleTools(false)
+    // A title squeezed to a letter or two says nothing: then only screen readers get it.
+    if (title.clientWidth < 4 * rem) reader.dataset.titleHidden = ''
+    else delete reader.dataset.titleHidden
+}
+
+function toggleTools(open) {
+    const tools = $('reader-tools')
+    if (open) tools.dataset.open = ''
+    else delete tools.dataset.open
+    $('tools-button').setAttribute('aria-expanded', String(open))
+}
+
+function bindToolbar() {
+    $('tools-button').addEventListener('click', () => {
+        const open = !('open' in $('reader-tools').dataset)
+        toggleTools(open)
+        if (open) $('reader-tools').querySelector('button')?.focus()
+    })
+    // Choosing a tool closes the menu (its panel opens below the bar).
+    $('reader-tools').addEventListener('click', event => {
+        if (event.target.closest('button') && 'compact' in $('reader').dataset) toggleTools(false)
+    })
+    document.addEventListener('keydown', e => { if (e.key === 'Escape') toggleTools(false) })
+    new ResizeObserver(() => fitToolbar()).observe($('reader').querySelector('.reader-bar'))
+    fitToolbar()
+}
+
 function bindChrome() {
     $('book-stage').addEventListener('click', event => tapAt(event.clientX))
     $('prev-page').addEventListener('click', () => turn(-1))
@@ -413,6 +454,7 @@ async function startOffline() {
 }
 
 bindChrome()
+bindToolbar()
 bindPanels()
 bindSettings()
 applySettings()
