@@ -7,7 +7,7 @@ import * as offline from './offline.js'
 import { bindPanels, buildToc, closePanels } from './panels.js'
 import { Position } from './position.js'
 import { ShownPage } from './shown-page.js'
-import { bookCSS, saveSettings, settings } from './settings.js'
+import { bookCSS, columnWidth, comfort, saveSettings, settings, spacingOf } from './settings.js'
 
 const config = JSON.parse(document.getElementById('reader-config').textContent)
 const S = config.strings
@@ -65,13 +65,17 @@ function applySettings() {
     $('reader').dataset.theme = settings.theme
     $('font-size-value').textContent = `${settings.fontSize} %`
     $('dyslexic-font').checked = settings.dyslexic
+    const base = comfort(config)
     for (const input of document.querySelectorAll('input[name="spacing"]'))
-        input.checked = Number(input.value) === settings.spacing
+        input.checked = Number(input.value) === spacingOf(base)
     for (const input of document.querySelectorAll('input[name="theme"]'))
         input.checked = input.value === settings.theme
     if (!view?.renderer) return
     if (view.isFixedLayout) view.renderer.setAttribute('zoom', settings.zoom)
-    else view.renderer.setStyles?.(bookCSS(config.fontCss))
+    else {
+        view.renderer.setAttribute('max-inline-size', columnWidth(base))
+        view.renderer.setStyles?.(bookCSS(config.fontCss, config.readingFontCss, base))
+    }
 }
 
 function bindSettings() {
@@ -315,6 +319,7 @@ async function open() {
     if (!view.isFixedLayout) {
         view.renderer.setAttribute('max-column-count', '2')
         view.renderer.setAttribute('margin', '32px')
+        view.renderer.setAttribute('max-inline-size', columnWidth(comfort(config)))
         view.renderer.setAttribute('gap', '6%')
     }
     $('reader').dataset.layout = view.isFixedLayout ? 'fixed' : 'reflowable'
