@@ -67,6 +67,8 @@ def test_loan_ending_while_reading_closes_the_book(phone, live_server, loan, pat
 
 def test_logging_out_removes_offline_books(phone, live_server, loan, patron_ale):
     open_and_save_offline(phone, live_server, patron_ale, loan.book_id)
+    # The reader is full screen: "Stäng" leads to the book page, whose menu has "Logga ut".
+    phone.get_by_role("link", name="Stäng").click()
     phone.get_by_role("button", name="Logga ut").click()
     wait_until(phone, "() => location.pathname === '/'")
     assert phone.evaluate(OFFLINE_BOOKS) == []
