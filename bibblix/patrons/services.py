@@ -359,10 +359,11 @@ def login_patron(request, patron: Patron) -> None:
     request._bibblix_patron = patron
 
 
-# Sent with every logout: the browser drops what the child left on a shared device (positions,
-# reader settings, offline books, cached pages). The logout page's script does the same first
-# for browsers without Clear-Site-Data.
-CLEAR_SITE_DATA = '"cache", "storage"'
+# Sent with every logout: the browser drops the pages it cached for the child. Not "storage": it
+# would also forget the device's municipality (the one-tap login for the next child); the child's
+# own storage (positions, settings, offline books) is cleared by reader/logout-purge.js, on the
+# logout form and on the next page, where nobody is logged in.
+CLEAR_SITE_DATA = '"cache"'
 
 
 def device_key(patron: Patron | None) -> str:

@@ -93,6 +93,10 @@ def reader_config(request, book, access, epub_url: str) -> dict:
         "swScope": reverse("reader:shelf"),
         "csrfToken": get_token(request),
         "fontCss": static("vendor/fonts/opendyslexic/latin-400.css"),
+        "readingFontCss": static("vendor/fonts/atkinson-hyperlegible/latin.css"),
+        # The default text size and line spacing follow the age band (reader/settings.js).
+        "ageMin": book.age_min,
+        "isEasyToRead": book.is_easy_to_read,
         "strings": reader_strings(),
     }
 

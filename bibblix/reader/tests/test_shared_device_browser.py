@@ -74,6 +74,7 @@ def test_next_child_on_the_device_does_not_get_the_last_childs_place(
     device.evaluate("() => window.bibblixReader.flushSave()")
     place = float(device.evaluate("() => document.documentElement.dataset.readerFraction"))
     assert device.evaluate(CHILD_KEYS)
+    device.get_by_role("link", name="Stäng").click()
     device.get_by_role("button", name="Logga ut").click()
     wait_until(device, "() => location.pathname === '/'")
     assert device.evaluate(CHILD_KEYS) == []

@@ -7,7 +7,7 @@ import * as offline from './offline.js'
 import { bindPanels, buildToc, closePanels } from './panels.js'
 import { Position } from './position.js'
 import { ShownPage } from './shown-page.js'
-import { bookCSS, saveSettings, settings } from './settings.js'
+import { bookCSS, columnWidth, comfort, saveSettings, settings, spacingOf } from './settings.js'
 
 const config = JSON.parse(document.getElementById('reader-config').textContent)
 const S = config.strings
@@ -65,13 +65,17 @@ function applySettings() {
     $('reader').dataset.theme = settings.theme
     $('font-size-value').textContent = `${settings.fontSize} %`
     $('dyslexic-font').checked = settings.dyslexic
+    const base = comfort(config)
     for (const input of document.querySelectorAll('input[name="spacing"]'))
-        input.checked = Number(input.value) === settings.spacing
+        input.checked = Number(input.value) === spacingOf(base)
     for (const input of document.querySelectorAll('input[name="theme"]'))
         input.checked = input.value === settings.theme
     if (!view?.renderer) return
     if (view.isFixedLayout) view.renderer.setAttribute('zoom', settings.zoom)
-    else view.renderer.setStyles?.(bookCSS(config.fontCss))
+    else {
+        view.renderer.setAttribute('max-inline-size', columnWidth(base))
+        view.renderer.setStyles?.(bookCSS(config.fontCss, config.readingFontCss, base))
+    }
 }
 
 function bindSettings() {
@@ -315,6 +319,7 @@ async function open() {
     if (!view.isFixedLayout) {
         view.renderer.setAttribute('max-column-count', '2')
         view.renderer.setAttribute('margin', '32px')
+        view.renderer.setAttribute('max-inline-size', columnWidth(comfort(config)))
         view.renderer.setAttribute('gap', '6%')
     }
     $('reader').dataset.layout = view.isFixedLayout ? 'fixed' : 'reflowable'
@@ -322,12 +327,28 @@ async function open() {
     buildToc(book.toc, $('toc-list'), href => view.goTo(href), S.chapter)
     const saved = await position.load()
     await view.init({ lastLocation: saved?.locator })
+    await settleOnTextPage()
     await markFirstPage()
     showStatus(navigator.onLine ? '' : S.offline)
     // "Welcome back" only when there is a place to come back to, not the book's first page.
     const atStart = view.renderer.atStart ?? !(saved?.percentage > 0)
     if (saved?.locator && !atStart) $('welcome-back').hidden = false
     setupReadAloud()
+}
+
+// foliate-js's paginator keeps a blank page before and after each chapter's text (pages 0 and
+// pages − 1). A saved place that is a range over a whole title page resolves to a rectangle
+// left of the first column, and foliate-js opened the book on the blank page before it: every
+// other opening showed nothing (the book just off-screen) and saved the blank page's CFI, which
+// opened correctly the next time. Land on the nearest page with text instead.
+async function settleOnTextPage() {
+    const renderer = view.renderer
+    if (view.isFixedLayout || renderer.scrolled || !(renderer.pages > 2)) return
+    const edge = renderer.page < 1 ? 0 : renderer.page > renderer.pages - 2 ? 1 : null
+    if (edge === null) return
+    // A fraction as the anchor (not the range again): later re-layouts keep the text page.
+    const index = renderer.getContents()[0]?.index ?? view.lastLocation?.section?.current ?? 0
+    await renderer.goTo({ index, anchor: edge })
 }
 
 // The benchmark and the browser tests wait for this mark: the first page is laid out (fonts
@@ -359,11 +380,60 @@ function setupReadAloud() {
     $('aloud-rate').addEventListener('change', e => readAloud.setRate(Number(e.target.value)))
 }
 
+// The progress bar: in a picture book its value is pages shown / pages (see shown-page.js).
+function goToFraction(value) {
+    if (!view) return
+    if (!view.isFixedLayout) return view.goToFraction(value)
+    const total = view.book.sections.length
+    return view.goTo(Math.min(total - 1, Math.max(0, Math.ceil(value * total) - 1)))
+}
+
+// --- toolbar ------------------------------------------------------------------------------
+
+// The toolbar keeps one row at any text size (WCAG 1.4.4, 1.4.10): when the tools do not fit
+// beside "Stäng" and a few letters of the title, they fold into the "Meny" button.
+function fitToolbar() {
+    const reader = $('reader')
+    const bar = reader.querySelector('.reader-bar')
+    const title = reader.querySelector('.reader-title')
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16
+    const wasCompact = 'compact' in reader.dataset
+    delete reader.dataset.compact
+    const compact = bar.scrollWidth > bar.clientWidth + 1
+    if (compact) reader.dataset.compact = ''
+    else if (wasCompact) toggleTools(false)
+    // A title squeezed to a letter or two says nothing: then only screen readers get it.
+    if (title.clientWidth < 4 * rem) reader.dataset.titleHidden = ''
+    else delete reader.dataset.titleHidden
+}
+
+function toggleTools(open) {
+    const tools = $('reader-tools')
+    if (open) tools.dataset.open = ''
+    else delete tools.dataset.open
+    $('tools-button').setAttribute('aria-expanded', String(open))
+}
+
+function bindToolbar() {
+    $('tools-button').addEventListener('click', () => {
+        const open = !('open' in $('reader-tools').dataset)
+        toggleTools(open)
+        if (open) $('reader-tools').querySelector('button')?.focus()
+    })
+    // Choosing a tool closes the menu (its panel opens below the bar).
+    $('reader-tools').addEventListener('click', event => {
+        if (event.target.closest('button') && 'compact' in $('reader').dataset) toggleTools(false)
+    })
+    document.addEventListener('keydown', e => { if (e.key === 'Escape') toggleTools(false) })
+    new ResizeObserver(() => fitToolbar()).observe($('reader').querySelector('.reader-bar'))
+    fitToolbar()
+}
+
 function bindChrome() {
     $('book-stage').addEventListener('click', event => tapAt(event.clientX))
     $('prev-page').addEventListener('click', () => turn(-1))
     $('next-page').addEventListener('click', () => turn(1))
-    $('progress').addEventListener('change', e => view?.goToFraction(Number(e.target.value)))
+    $('progress').addEventListener('change', e => goToFraction(Number(e.target.value)))
     $('bookmark-add').addEventListener('click', addBookmark)
     $('start-over').addEventListener('click', () => { $('welcome-back').hidden = true; view.goToTextStart?.() ?? view.goTo(0) })
     $('welcome-close').addEventListener('click', () => { $('welcome-back').hidden = true })
@@ -389,6 +459,7 @@ async function startOffline() {
 }
 
 bindChrome()
+bindToolbar()
 bindPanels()
 bindSettings()
 applySettings()

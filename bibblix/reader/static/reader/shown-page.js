@@ -30,12 +30,13 @@ export class ShownPage extends EventTarget {
         const index = this.#index
         if (index == null) return null
         const view = this.#view
-        // foliate-js counts a fixed-layout page as read once it is shown: the progress is the
-        // end of its section.
-        const fractions = view.getSectionFractions()
+        // A page counts as read once it is shown, and every page counts the same: page 1 of 10
+        // is 10 % (foliate-js weighs sections by their size in bytes, so a title page with a
+        // big picture made page 1 of 10 read as 25 %).
+        const total = view.book.sections.length
         return {
             cfi: view.getCFI(index),
-            fraction: Math.min(1, fractions[index + 1] ?? 1),
+            fraction: total ? Math.min(1, (index + 1) / total) : 0,
             section: { current: index, total: view.book.sections.length },
             tocItem: view.getProgressOf(index)?.tocItem,
         }
