@@ -136,3 +136,8 @@ def test_no_suggestion_when_nothing_is_near(client):
     make_book("Rymdraketen på månen")
     page = client.get("/search/", {"q": "qqqqqqq"}).content.decode()
     assert "Menade du" not in page
+
+
+def test_the_later_part_of_a_compound_finds_it(catalogue):
+    found = top("koja", 24)
+    assert found and all("trädkojan" in title for title in found)
