@@ -8,12 +8,13 @@ words of five letters or more; a swap of two letters counts once). A word that m
 catalogue is left out when other words remain ("nils holgersson" searches "nils").
 
 The vocabulary (every word of the books' search text, with how many books use it) lives in
-each process's memory. A generation number in the shared cache is bumped whenever the
-catalogue changes (signals, refresh_search_text); a process that sees a new number rebuilds.
+each process's memory. A generation token in the shared cache is renewed whenever the
+catalogue changes (signals, refresh_search_text); a process that sees another token rebuilds.
 """
 
 import threading
 import time
+import uuid
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -145,7 +146,12 @@ _state: dict = {"generation": None, "built": 0.0, "vocabulary": None}
 
 def vocabulary() -> Vocabulary:
     """This process's vocabulary of the catalogue, rebuilt when the catalogue has changed."""
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A new or flushed cache: nobody can say what changed meanwhile, so every process
+        # rebuilds (a counter starting again at 0 could match a stale process's number).
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
     fresh = time.monotonic() - _state["built"] < MAX_AGE_SECONDS
     if _state["vocabulary"] is None or _state["generation"] != generation or not fresh:
         from .models import Book
@@ -159,10 +165,7 @@ def vocabulary() -> Vocabulary:
 
 def forget_vocabulary() -> None:
     """The catalogue changed: every process rebuilds its vocabulary on its next search."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     _state["vocabulary"] = None
 
 
