@@ -121,15 +121,15 @@ class Vocabulary:
         nothing comes close."""
         if len(word) <= SHORT_WORD or word.isdigit() or self.begins_a_word(word):
             return word
-        # A Swedish compound's first part loses its last vowel: spöke → spökslottet.
-        stem = word.rstrip("aeo")
-        if len(stem) >= 3 and stem != word and self.begins_a_word(stem):
-            return stem
         # The later part of a compound ("koja" in "trädkojan"): SQLite's trigram index finds
         # it as it is; PostgreSQL's index matches word beginnings, so there the most used
         # word that holds it stands in.
         if len(word) >= 4 and word in self.joined:
             return word if substrings else self.most_used_holding(word)
+        # A Swedish compound's first part loses its last vowel: spöke → spökslottet.
+        stem = word.rstrip("aeo")
+        if len(stem) >= 3 and stem != word and self.begins_a_word(stem):
+            return stem
         # Spelled by ear first ("hari" → "harry", "pinokio" → "pinocchio"): a word that sounds
         # the same beats a word that merely looks close.
         return self.by_sound.get(sound(word)) or self.nearest(word, 1 if len(word) <= 4 else 2)
