@@ -21,7 +21,8 @@ from pathlib import Path
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they come
 ROOT = Path(__file__).resolve().parents[1]
-SIZES = (3_000, 100_000)
+# BENCH_SEARCH_SIZES=3000 for a quick run.
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SEARCH_SIZES", "3000,100000").split(","))
 ROUNDS = 5
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "bench_search"

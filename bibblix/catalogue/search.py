@@ -83,7 +83,7 @@ def rank_by_query(books: QuerySet[Book], query: str) -> QuerySet[Book]:
     terms = words(query)
     if not terms:
         return books
-    terms = correct_words(terms)
+    terms = correct_words(terms, substrings=connection.vendor == "sqlite")
     if connection.vendor == "postgresql":
         return _postgres(books, terms)
     return _sqlite(books, terms)

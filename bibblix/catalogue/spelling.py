@@ -8,12 +8,13 @@ words of five letters or more; a swap of two letters counts once). A word that m
 catalogue is left out when other words remain ("nils holgersson" searches "nils").
 
 The vocabulary (every word of the books' search text, with how many books use it) lives in
-each process's memory. A generation number in the shared cache is bumped whenever the
-catalogue changes (signals, refresh_search_text); a process that sees a new number rebuilds.
+each process's memory. A generation token in the shared cache is renewed whenever the
+catalogue changes (signals, refresh_search_text); a process that sees another token rebuilds.
 """
 
 import threading
 import time
+import uuid
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class Vocabulary:
     # against one bucket instead of the whole vocabulary keeps a correction under a millisecond.
     buckets: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     by_sound: dict[str, str] = field(default_factory=dict)  # key -> most used word
+    joined: str = ""  # every word, one a line, for "occurs inside a word"
 
     @classmethod
     def from_texts(cls, texts) -> "Vocabulary":
@@ -74,6 +76,7 @@ class Vocabulary:
         for text in texts:
             counts.update(set(text.split()))
         vocabulary = cls(counts=counts, words=sorted(counts))
+        vocabulary.joined = "\n".join(vocabulary.words)
         for word in vocabulary.words:
             vocabulary.buckets.setdefault((len(word), word[0]), []).append(word)
         for word, _count in counts.most_common():
@@ -99,11 +102,30 @@ class Vocabulary:
                     best = key
         return best[2] if best else None
 
-    def correct(self, word: str) -> str | None:
+    def most_used_holding(self, part: str) -> str:
+        """The most used word of the catalogue with `part` inside it."""
+        best, start = part, self.joined.find(part)
+        while start != -1:
+            line_start = self.joined.rfind("\n", 0, start) + 1
+            line_end = self.joined.find("\n", start)
+            line_end = len(self.joined) if line_end == -1 else line_end
+            holder = self.joined[line_start:line_end]
+            if self.counts[holder] > self.counts.get(best, 0):
+                best = holder
+            start = self.joined.find(part, line_end)
+        return best
+
+    def correct(self, word: str, substrings: bool = True) -> str | None:
         """What a child most likely meant by `word`; the word itself when it begins a word of
-        the catalogue; None when nothing comes close."""
+        the catalogue (or is inside one, when the database finds `substrings`); None when
+        nothing comes close."""
         if len(word) <= SHORT_WORD or word.isdigit() or self.begins_a_word(word):
             return word
+        # The later part of a compound ("koja" in "trädkojan"): SQLite's trigram index finds
+        # it as it is; PostgreSQL's index matches word beginnings, so there the most used
+        # word that holds it stands in.
+        if len(word) >= 4 and word in self.joined:
+            return word if substrings else self.most_used_holding(word)
         # A Swedish compound's first part loses its last vowel: spöke → spökslottet.
         stem = word.rstrip("aeo")
         if len(stem) >= 3 and stem != word and self.begins_a_word(stem):
@@ -124,7 +146,12 @@ _state: dict = {"generation": None, "built": 0.0, "vocabulary": None}
 
 def vocabulary() -> Vocabulary:
     """This process's vocabulary of the catalogue, rebuilt when the catalogue has changed."""
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A new or flushed cache: nobody can say what changed meanwhile, so every process
+        # rebuilds (a counter starting again at 0 could match a stale process's number).
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
     fresh = time.monotonic() - _state["built"] < MAX_AGE_SECONDS
     if _state["vocabulary"] is None or _state["generation"] != generation or not fresh:
         from .models import Book
@@ -138,17 +165,15 @@ def vocabulary() -> Vocabulary:
 
 def forget_vocabulary() -> None:
     """The catalogue changed: every process rebuilds its vocabulary on its next search."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     _state["vocabulary"] = None
 
 
-def correct_words(terms: list[str]) -> list[str]:
-    """Folded query words, corrected; words that mean nothing are dropped if others remain."""
+def correct_words(terms: list[str], substrings: bool = True) -> list[str]:
+    """Folded query words, corrected; words that mean nothing are dropped if others remain.
+    `substrings`: the database finds a word inside a longer one (SQLite's trigram index)."""
     known = vocabulary()
-    corrected = [known.correct(term) for term in terms]
+    corrected = [known.correct(term, substrings) for term in terms]
     kept = [word for word in corrected if word]
     return kept if kept else terms
 

@@ -136,3 +136,20 @@ def test_no_suggestion_when_nothing_is_near(client):
     make_book("Rymdraketen på månen")
     page = client.get("/search/", {"q": "qqqqqqq"}).content.decode()
     assert "Menade du" not in page
+
+
+def test_the_later_part_of_a_compound_finds_it(catalogue):
+    found = top("koja", 24)
+    assert found and all("trädkojan" in title for title in found)
+
+
+def test_a_flushed_cache_rebuilds_the_vocabulary():
+    from django.core.cache import cache
+
+    from bibblix.catalogue.models import Book
+
+    make_book("Ett äventyr")
+    assert top("zebrn") == []
+    cache.clear()  # e.g. Redis restarted while another process added a book without signals
+    Book.objects.bulk_create([Book(title="Zebran som sprang", search_text="zebran som sprang")])
+    assert top("zebrn") == ["Zebran som sprang"]

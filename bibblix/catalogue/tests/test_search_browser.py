@@ -5,6 +5,15 @@ from .builders import make_book
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+    return page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}))
+             .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
+    )
+
+
 def test_child_on_a_phone_finds_a_book_with_a_typo_as_they_type(phone):
     book = make_book(
         "Pippi Långstrump",
@@ -43,3 +52,15 @@ def test_theme_tiles_are_big_enough_to_tap(phone):
     tile.tap()
     phone.wait_for_url("**/themes/djur/")
     assert phone.get_by_role("heading", name="Djur").is_visible()
+
+
+def test_a_search_that_finds_nothing_offers_did_you_mean_and_tips(phone):
+    make_book("Rymdraketen på månen", authors=("Alva Berg",))
+    make_book("Veckans bok", is_featured=True)
+    phone.goto("/search/?q=rumdrakkettten")
+    results = phone.locator("#search-results")
+    assert results.get_by_text("Menade du").is_visible()
+    assert results.get_by_role("heading", name="Tips från biblioteket").is_visible()
+    assert axe_violations(phone) == []
+    results.get_by_role("link", name="rymdraketen").tap()
+    results.get_by_role("link", name="Rymdraketen på månen").wait_for()
