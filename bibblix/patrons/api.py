@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from bibblix.members import services as members
 
@@ -28,9 +28,9 @@ router = Router(tags=["patrons"])
 
 
 class SessionIn(Schema):
-    library: int
-    card: str
-    pin: str
+    library: int = Field(ge=1, le=2**63 - 1)
+    card: str = Field(max_length=services.MAX_CARD_INPUT)
+    pin: str = Field(max_length=services.MAX_PIN_INPUT)
 
 
 class SessionOut(Schema):
@@ -95,7 +95,7 @@ def create_session(request, payload: SessionIn):
     if library is None:
         result = services.AuthResult(ok=False, reason="not_connected")
     else:
-        result = services.log_in(request, library, payload.card[:32], payload.pin[:16])
+        result = services.log_in(request, library, payload.card, payload.pin)
     if not result.ok:
         return Status(
             services.http_status(result.reason),

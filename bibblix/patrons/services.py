@@ -16,7 +16,7 @@ from bibblix.lib.rows import get_row
 from bibblix.usage import services as usage
 
 from . import lockout
-from .hashing import card_hash, normalise_card
+from .hashing import attempt_card, card_hash, normalise_card
 from .models import LocalCard, LoginProvider, Patron
 from .providers import local as local_provider
 from .providers.sip2 import provider as sip2_provider
@@ -145,6 +145,9 @@ def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
 def check_card(library, card: str, pin: str) -> str:
     """Ask the library's own provider about card and PIN; an outcome string, no lockout."""
     provider = login_provider_for(library)
+    # Refused, not cleaned: a card or PIN outside the library's format never reaches its system.
+    if not provider.accepts_card(normalise_card(card)) or not provider.accepts_pin(pin):
+        return "invalid"
     if provider.kind == LoginProvider.Kind.SIP2:
         return sip2_provider.check_card(
             f"library-{library.pk}", sip2_settings(provider), normalise_card(card), pin
@@ -186,6 +189,12 @@ def set_login_provider(library, kind: str, **fields) -> LoginProvider:
 # --- logging in ------------------------------------------------------------------------------
 
 
+# Entry limits for every way in (login page, API, OPDS Basic): the library's own format is
+# narrower (LoginProvider.card_max_length, pin_max_length); these only bound the work.
+MAX_CARD_INPUT = 40
+MAX_PIN_INPUT = 16
+
+
 def authenticate(library, card: str, pin: str) -> AuthResult:
     """Ask the library's login provider whether card and PIN are valid; on success return the
     patron (created on first login). Only libraries of connected municipalities let anyone in,
@@ -194,9 +203,10 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
 
     if not library.is_active or not members.is_connected(library.municipality):
         return AuthResult(ok=False, reason="not_connected")
-    if not normalise_card(card) or not pin:
+    if not attempt_card(card) or not pin or len(card) > MAX_CARD_INPUT or len(pin) > MAX_PIN_INPUT:
         return AuthResult(ok=False, reason="invalid")
-    hashed = card_hash(library.municipality.municipality_code, card)
+    # Every attempt counts against the normalised card, also one the format check refuses.
+    hashed = card_hash(library.municipality.municipality_code, attempt_card(card))
     # Reserved before the check, so parallel requests cannot all get past the limit.
     attempt = lockout.reserve_card_attempt(hashed)
     if attempt is None:

@@ -1,0 +1,102 @@
+"""SIP2 input is refused, not cleaned: a card or PIN outside the library's format never reaches the
+library system, the codec refuses delimiters, and every attempt counts for the card's lockout."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from bibblix.patrons.models import LoginProvider, Patron
+from bibblix.patrons.providers.sip2 import codec
+from bibblix.patrons.services import authenticate
+
+from .conftest import PIN
+
+START = datetime.datetime(2026, 11, 25, 18, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("value", ["47|11", "4711\r", "4711\n", "47\x0011"])
+def test_codec_refuses_delimiters_and_nul_instead_of_stripping(value):
+    with pytest.raises(codec.FieldError):
+        codec.build("63", "001", [("AA", "30000001"), ("AD", value)])
+
+
+def test_codec_refuses_a_character_the_encoding_cannot_carry():
+    with pytest.raises(codec.FieldError):
+        codec.build("63", "001", [("AA", "3000\u20ac")], encoding="latin-1")
+
+
+def test_pin_with_a_bar_does_not_log_in_as_the_pin_without_it(
+    sip2_server, sip2_library, ale_library
+):
+    server = sip2_server()
+    sip2_library(server)
+    result = authenticate(ale_library, "30000001", PIN[:2] + "|" + PIN[2:])
+    assert result.reason == "invalid"
+    assert not Patron.objects.exists()
+    assert "63" not in server.state.received  # nothing was asked of the library system
+
+
+@pytest.mark.parametrize(
+    "card,pin",
+    [
+        ("30000001|", PIN),
+        ("30000001\r", PIN),
+        ("3000\x000001", PIN),
+        ("30000001AO", PIN),
+        ("١٢٣٤٥٦٧٨", PIN),  # Arabic-Indic digits are not the card's digits
+        ("30000001", "47 11"),
+        ("30000001", "471"),  # shorter than the shortest PIN
+        ("3" * 21, PIN),  # longer than the longest card
+    ],
+)
+def test_card_or_pin_outside_the_format_never_reaches_the_library_system(
+    sip2_server, sip2_library, ale_library, card, pin
+):
+    server = sip2_server()
+    sip2_library(server)
+    assert authenticate(ale_library, card, pin).reason == "invalid"
+    assert "63" not in server.state.received
+
+
+def test_card_ending_in_a_bar_counts_against_the_card_for_lockout(
+    sip2_server, sip2_library, ale_library
+):
+    server = sip2_server()
+    sip2_library(server)
+    with time_machine.travel(START, tick=False):
+        reasons = [authenticate(ale_library, "30000001|", "0000").reason for _ in range(5)]
+        assert reasons == ["invalid"] * 4 + ["locked"]
+        assert authenticate(ale_library, "30000001", PIN).reason == "locked"
+    assert "63" not in server.state.received
+
+
+def test_spaces_and_dashes_in_a_card_are_still_fine(sip2_server, sip2_library, ale_library):
+    sip2_library(sip2_server())
+    assert authenticate(ale_library, "3000 0001", PIN).ok
+    assert authenticate(ale_library, "3000-0001", PIN).ok
+
+
+def test_provider_format_is_configurable(sip2_server, sip2_library, ale_library):
+    server = sip2_server()
+    sip2_library(server, card_min_length=9)
+    assert authenticate(ale_library, "30000001", PIN).reason == "invalid"
+    assert "63" not in server.state.received
+    sip2_library(server, card_min_length=8, card_max_length=8)
+    assert authenticate(ale_library, "30000001", PIN).ok
+
+
+def test_shortest_longer_than_longest_is_refused_by_the_staff_form(ale_library):
+    provider = LoginProvider(library=ale_library, card_min_length=12, card_max_length=8)
+    with pytest.raises(Exception, match="card_max_length"):
+        provider.full_clean()
+
+
+def test_too_long_entries_are_refused_in_the_session_api(client, ale_library, card_ale):
+    card, pin = card_ale
+    response = client.post(
+        "/api/v1/session",
+        {"library": ale_library.pk, "card": card, "pin": pin + "9" * 20},
+        content_type="application/json",
+    )
+    assert response.status_code == 422  # not cut to the first 16 characters and let in
