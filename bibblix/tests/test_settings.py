@@ -66,7 +66,8 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         SECRET_KEY="k" * 20 + "-Qx9!vLm2#pR7&tZ4@wY8^nB3*hJ6%fD1",
         CARD_HASH_KEY="c" * 50,
         ALLOWED_HOSTS="bibblix.example",
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DATABASE_URL="postgres://bibblix@127.0.0.1:5432/bibblix",
+        REDIS_URL="redis://127.0.0.1:6379/9",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         SECURE_HSTS_PRELOAD="1",
     )
