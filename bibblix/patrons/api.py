@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
+from bibblix.lib.inputs import Id, Text
 from bibblix.members import services as members
 
 from . import services
@@ -28,9 +29,9 @@ router = Router(tags=["patrons"])
 
 
 class SessionIn(Schema):
-    library: int = Field(ge=1, le=2**63 - 1)
-    card: str = Field(max_length=services.MAX_CARD_INPUT)
-    pin: str = Field(max_length=services.MAX_PIN_INPUT)
+    library: Id
+    card: Text(services.MAX_CARD_INPUT)
+    pin: Text(services.MAX_PIN_INPUT)
 
 
 class SessionOut(Schema):
