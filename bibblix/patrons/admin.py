@@ -209,7 +209,7 @@ class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
             % {
                 "library": provider.library,
                 "result": _("connection works"),
-                "detail": report.detail,
+                "detail": _("online") if report.detail == "online" else report.detail,
                 "ms": report.elapsed_ms,
             },
             messages.SUCCESS,

@@ -34,7 +34,7 @@ class Patron(models.Model):
         verbose_name_plural = _("patrons")
 
     def __str__(self) -> str:
-        return f"{_('Patron')} {str(self.public_id)[:8]}"
+        return str(_("Patron %(id)s") % {"id": str(self.public_id)[:8]})
 
 
 class LocalCard(models.Model):
@@ -60,7 +60,10 @@ class LocalCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Card')} …{self.card_hash[:6]} ({self.library})"
+        return str(
+            _("Card …%(hash)s (%(library)s)")
+            % {"hash": self.card_hash[:6], "library": self.library}
+        )
 
 
 class LoginProvider(models.Model):

@@ -160,9 +160,8 @@ def check_connection(provider: LoginProvider) -> sip2_provider.ConnectionReport:
     detail (refused, timed out, garbled, address not allowed) goes to the log only."""
     if provider.kind != LoginProvider.Kind.SIP2:
         count = LocalCard.objects.filter(library=provider.library).count()
-        return sip2_provider.ConnectionReport(
-            ok=True, detail=f"local card register with {count} cards", elapsed_ms=0
-        )
+        detail = _("local card register with %(count)d cards") % {"count": count}
+        return sip2_provider.ConnectionReport(ok=True, detail=str(detail), elapsed_ms=0)
     report = sip2_provider.try_connection(sip2_settings(provider))
     if not report.ok:
         logger.warning(
