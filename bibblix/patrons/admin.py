@@ -157,6 +157,15 @@ class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
                 ]
             },
         ),
+        (
+            _("Card and PIN format"),
+            {
+                "fields": [
+                    ("card_characters", "card_min_length", "card_max_length"),
+                    ("pin_characters", "pin_min_length", "pin_max_length"),
+                ]
+            },
+        ),
     ]
 
     # Shown in place of the secrets to staff who may only view: Django would otherwise render

@@ -100,3 +100,48 @@ def test_too_long_entries_are_refused_in_the_session_api(client, ale_library, ca
         content_type="application/json",
     )
     assert response.status_code == 422  # not cut to the first 16 characters and let in
+
+
+def test_staff_set_the_card_format_in_swedish(
+    client, municipality_admin_ale, sip2_server, sip2_library
+):
+    provider = sip2_library(sip2_server())
+    client.force_login(municipality_admin_ale)
+    url = f"/staff/patrons/loginprovider/{provider.pk}/change/"
+    page = client.get(url)
+    text = page.content.decode()
+    assert "Format för lånekort och PIN-kod" in text
+    assert "kortaste lånekortsnummer" in text.lower()
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(library=provider.library_id, card_min_length=6, card_max_length=10, _save="1")
+    for flag in ["use_tls", "verify_tls", "error_detection"]:
+        if not data.get(flag):
+            data.pop(flag, None)
+    assert client.post(url, data).status_code == 302
+    provider.refresh_from_db()
+    assert (provider.card_min_length, provider.card_max_length) == (6, 10)
+
+
+def test_test_connection_message_is_swedish_for_a_working_system(
+    client, coordinator, sip2_server, sip2_library
+):
+    provider = sip2_library(sip2_server())
+    client.force_login(coordinator)
+    response = client.post(
+        "/staff/patrons/loginprovider/",
+        {"action": "test_connection", "_selected_action": [provider.pk]},
+        follow=True,
+    )
+    assert "anslutningen fungerar – ansluten" in response.content.decode()
+
+
+def test_card_and_patron_labels_are_swedish(ale_library, card_ale):
+    from django.utils import translation
+
+    from bibblix.patrons.models import LocalCard
+    from bibblix.patrons.services import patron_for_card
+
+    with translation.override("sv"):
+        assert str(LocalCard.objects.get()).startswith("Kort …")
+        assert str(patron_for_card(ale_library, card_ale[0])).startswith("Låntagare ")
