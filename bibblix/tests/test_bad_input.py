@@ -169,3 +169,13 @@ def test_broken_multipart_body_gets_a_4xx(path, patron_ale):
         content_type="multipart/form-data; boundary=x",
     )
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("field", ["card", "pin", "library"])
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "|\r\n", "a" * 5000, str(BIGGER), "-1"])
+def test_bad_input_on_the_login_page_never_crashes(client, ale_library, card_ale, field, text):
+    client.raise_request_exception = False
+    data = {"library": ale_library.pk, "card": card_ale[0], "pin": card_ale[1], field: text}
+    response = client.post(f"/login/?municipality={ale_library.municipality_id}", data)
+    assert 400 <= response.status_code < 500 or response.status_code == 200
+    assert "_auth_user_id" not in client.session and "bibblix_patron" not in client.session
