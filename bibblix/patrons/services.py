@@ -188,8 +188,8 @@ def set_login_provider(library, kind: str, **fields) -> LoginProvider:
 # --- logging in ------------------------------------------------------------------------------
 
 
-# Entry limits for every way in (login page, API, OPDS Basic): the library's own format is
-# narrower (LoginProvider.card_max_length, pin_max_length); these only bound the work.
+# Entry limits of the session API (422 beyond); the login page and OPDS Basic have their own.
+# The library's format (LoginProvider.card_max_length, pin_max_length) is narrower still.
 MAX_CARD_INPUT = 40
 MAX_PIN_INPUT = 16
 
@@ -202,9 +202,10 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
 
     if not library.is_active or not members.is_connected(library.municipality):
         return AuthResult(ok=False, reason="not_connected")
-    if not attempt_card(card) or not pin or len(card) > MAX_CARD_INPUT or len(pin) > MAX_PIN_INPUT:
+    if not attempt_card(card) or not pin:
         return AuthResult(ok=False, reason="invalid")
-    # Every attempt counts against the normalised card, also one the format check refuses.
+    # Every attempt counts against the normalised card, also one the format check refuses (too
+    # long, a "|" or NUL in it: check_card refuses it before the library system is asked).
     hashed = card_hash(library.municipality.municipality_code, attempt_card(card))
     # Reserved before the check, so parallel requests cannot all get past the limit.
     attempt = lockout.reserve_card_attempt(hashed)

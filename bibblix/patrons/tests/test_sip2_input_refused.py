@@ -145,3 +145,15 @@ def test_card_and_patron_labels_are_swedish(ale_library, card_ale):
     with translation.override("sv"):
         assert str(LocalCard.objects.get()).startswith("Kort …")
         assert str(patron_for_card(ale_library, card_ale[0])).startswith("Låntagare ")
+
+
+def test_overlong_card_with_the_real_number_in_it_is_counted_too(
+    sip2_server, sip2_library, ale_library
+):
+    server = sip2_server()
+    sip2_library(server)
+    with time_machine.travel(START, tick=False):
+        for _ in range(5):
+            authenticate(ale_library, "30000001" + "|" * 60, "0000")
+        assert authenticate(ale_library, "30000001", PIN).reason == "locked"
+    assert "63" not in server.state.received
