@@ -8,6 +8,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibblix.settings")
     from django.core.management import execute_from_command_line
 
+    from bibblix.lib.startup import load_settings_or_exit
+
+    load_settings_or_exit()
+
     argv = sys.argv[:]
     if len(argv) > 1 and argv[1] == "demo":
         argv[1] = "load_demo_data"

@@ -11,8 +11,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from bibblix.lib.startup import UnsafeSettings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,7 +42,7 @@ BIBBLIX_ENV = env("BIBBLIX_ENV", "embedded")
 # Days of generated usage statistics the demo loads (two years; the test suite loads fewer).
 DEMO_USAGE_DAYS = env_int("DEMO_USAGE_DAYS", 730)
 if BIBBLIX_ENV not in {"embedded", "production"}:
-    raise ImproperlyConfigured("BIBBLIX_ENV must be 'embedded' or 'production'.")
+    raise UnsafeSettings("BIBBLIX_ENV must be 'embedded' or 'production'.")
 IS_PRODUCTION = BIBBLIX_ENV == "production"
 
 VAR_DIR = Path(env("BIBBLIX_VAR_DIR", str(BASE_DIR / "var")))
@@ -65,7 +66,7 @@ def _secret(name: str, filename: str) -> str:
     if value:
         return value
     if IS_PRODUCTION:
-        raise ImproperlyConfigured(f"{name} must be set when BIBBLIX_ENV=production.")
+        raise UnsafeSettings(f"{name} must be set when BIBBLIX_ENV=production.")
     return _embedded_secret(filename)
 
 
@@ -76,7 +77,7 @@ CARD_HASH_KEY = _secret("CARD_HASH_KEY", "card_hash_key")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 if IS_PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when BIBBLIX_ENV=production.")
+    raise UnsafeSettings("ALLOWED_HOSTS must be set when BIBBLIX_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -156,7 +157,7 @@ TEMPLATES = [
 # Database: SQLite file under var/ by default, PostgreSQL (production) by DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bibblix.sqlite3'}")
 if IS_PRODUCTION and not env("DATABASE_URL"):
-    raise ImproperlyConfigured("DATABASE_URL must be set when BIBBLIX_ENV=production.")
+    raise UnsafeSettings("DATABASE_URL must be set when BIBBLIX_ENV=production.")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
 }
@@ -416,3 +417,29 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 24
+
+
+# --- production refuses to start unsafe (bibblix/lib/startup.py prints the one line) ---------
+MIN_SECRET_LENGTH = 50
+
+
+def _production_refusal() -> str | None:
+    if DEBUG:
+        return "DEBUG must be off when BIBBLIX_ENV=production (an error page would show secrets)."
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return "DATABASE_URL must point to PostgreSQL when BIBBLIX_ENV=production, not SQLite."
+    if "*" in ALLOWED_HOSTS:
+        return "ALLOWED_HOSTS must list the site's host names when BIBBLIX_ENV=production, not *."
+    for name, value in (("SECRET_KEY", SECRET_KEY), ("CARD_HASH_KEY", CARD_HASH_KEY)):
+        if len(value) < MIN_SECRET_LENGTH:
+            return f"{name} must be at least {MIN_SECRET_LENGTH} characters when BIBBLIX_ENV=production."
+    if not REDIS_URL:
+        return (
+            "REDIS_URL must be set when BIBBLIX_ENV=production "
+            "(login lockout counters must be shared by every web worker)."
+        )
+    return None
+
+
+if IS_PRODUCTION and (_refusal := _production_refusal()):
+    raise UnsafeSettings(_refusal)

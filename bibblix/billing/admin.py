@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from bibblix.lib.money import format_sek
+from bibblix.lib.money import format_percent, format_sek
 from bibblix.members.services import is_limited_staff
 
 from .models import (
@@ -12,6 +12,7 @@ from .models import (
     Issuer,
     NumberSeries,
 )
+from .money_fields import money_formfield
 
 
 class AssociationOnlyAdmin(admin.ModelAdmin):
@@ -25,20 +26,33 @@ class AssociationOnlyAdmin(admin.ModelAdmin):
         return not is_limited_staff(request.user) and super().has_view_permission(request, obj)
 
 
-class FeeTierInline(admin.TabularInline):
+class InKronor:
+    """Fees typed in kronor and rates in per cent (money_fields.py), stored as öre and basis points."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return money_formfield(db_field) or super().formfield_for_dbfield(
+            db_field, request, **kwargs
+        )
+
+
+class FeeTierInline(InKronor, admin.TabularInline):
     model = FeeTier
     extra = 0
 
 
-class FeeVatInline(admin.TabularInline):
+class FeeVatInline(InKronor, admin.TabularInline):
     model = FeeVat
     extra = 0
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(AssociationOnlyAdmin):
-    list_display = ["year", "is_example", "vat_rate_basis_points", "connection_fee"]
+class FeeScheduleAdmin(InKronor, AssociationOnlyAdmin):
+    list_display = ["year", "is_example", "vat_rate", "connection_fee"]
     inlines = [FeeTierInline, FeeVatInline]
+
+    @admin.display(description=_("VAT rate"))
+    def vat_rate(self, obj: FeeSchedule) -> str:
+        return format_percent(obj.vat_rate_basis_points)
 
     @admin.display(description=_("connection fee"))
     def connection_fee(self, obj: FeeSchedule) -> str:

@@ -3,8 +3,10 @@
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+
+from bibblix.lib.inputs import MAX_PAGE, Id, Text
 
 from . import services
 from .models import Book
@@ -53,10 +55,10 @@ class BookDetailOut(BookOut):
 
 
 class BookQuery(Schema):
-    q: str = ""
-    age: int | None = None
-    language: str | None = None
-    theme: str | None = None
+    q: Text(200) = ""
+    age: int | None = Field(None, ge=0, le=120)
+    language: Text(20) | None = None
+    theme: Text(100) | None = None
     length: Literal["short", "medium", "long"] | None = None
     easy: bool | None = None
     picture: bool | None = None
@@ -97,8 +99,16 @@ def _summary(request, book: Book) -> dict:
     }
 
 
+class BoundedPages(PageNumberPagination):
+    """Page numbers a listing can have: a 64-bit page number would overflow the SQL offset."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+
 @router.get("/books", response=list[BookOut], auth=None)
-@paginate(PageNumberPagination, page_size=24)
+@paginate(BoundedPages, page_size=24)
 def list_books(request, query: Query[BookQuery]):
     """Search the children's catalogue (typo-tolerant, as you type), best first, 24 a page."""
     filters = services.SearchFilters(
@@ -132,7 +142,7 @@ class _Summaries:
 
 
 @router.get("/books/{book_id}", response=BookDetailOut, auth=None)
-def get_book(request, book_id: int):
+def get_book(request, book_id: Id):
     """One book a child may see, with its blurb, contributors and publication details."""
     book = get_object_or_404(
         services.children_books().prefetch_related("themes", "book_contributors__contributor"),

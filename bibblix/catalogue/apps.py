@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:
@@ -15,6 +16,7 @@ def _ensure_search_index(sender, using="default", **kwargs) -> None:
 
 class CatalogueConfig(AppConfig):
     name = "bibblix.catalogue"
+    verbose_name = _("Catalogue")
 
     def ready(self) -> None:
         from bibblix.lib import page_cache

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from bibblix.lib.inputs import Id, Text
 from bibblix.patrons.auth import patron_auth
 
 from . import services
@@ -15,8 +16,12 @@ from .models import Bookmark, Hold, Loan, ReadingProgress
 router = Router(tags=["lending"], auth=patron_auth)
 
 
+# A locator is an EPUB CFI or a Readium locator as JSON: a few hundred characters in practice.
+MAX_LOCATOR = 4000
+
+
 class BookIn(Schema):
-    book: int
+    book: Id
 
 
 class LoanOut(Schema):
@@ -42,7 +47,7 @@ class Refusal(Schema):
 
 
 class ProgressIn(Schema):
-    locator: str
+    locator: Text(MAX_LOCATOR)
     percentage: float
     updated_at: datetime.datetime | None = None
 
@@ -54,9 +59,9 @@ class ProgressOut(Schema):
 
 
 class BookmarkIn(Schema):
-    book: int
-    locator: str
-    label: str = ""
+    book: Id
+    locator: Text(MAX_LOCATOR)
+    label: Text(200) = ""
 
 
 class BookmarkOut(Schema):
@@ -132,7 +137,7 @@ def create_loan(request, payload: BookIn):
 
 
 @router.delete("/loans/{loan_id}", response={204: None})
-def delete_loan(request, loan_id: int):
+def delete_loan(request, loan_id: Id):
     """Return a loan early (a loan already returned or ended answers 204 as well)."""
     if services.return_loan(request.patron, loan_id) is None:
         raise HttpError(404, "Not found")
@@ -157,21 +162,21 @@ def create_hold(request, payload: BookIn):
 
 
 @router.delete("/holds/{hold_id}", response={204: None})
-def delete_hold(request, hold_id: int):
+def delete_hold(request, hold_id: Id):
     if not services.cancel_hold(request.patron, hold_id):
         raise HttpError(404, "Not found")
     return HttpResponse(status=204)
 
 
 @router.get("/progress/{book_id}", response=ProgressOut)
-def read_progress(request, book_id: int):
+def read_progress(request, book_id: Id):
     """The saved position (empty locator and null updated_at when there is none yet)."""
     _known_book(book_id)
     return _progress_out(services.get_progress(request.patron, book_id))
 
 
 @router.put("/progress/{book_id}", response=ProgressOut)
-def write_progress(request, book_id: int, payload: ProgressIn):
+def write_progress(request, book_id: Id, payload: ProgressIn):
     """Save the position; a write older than the saved one is ignored and the saved one returned."""
     _known_book(book_id)
     if not 0.0 <= payload.percentage <= 1.0:
@@ -183,19 +188,19 @@ def write_progress(request, book_id: int, payload: ProgressIn):
 
 
 @router.get("/bookmarks", response=list[BookmarkOut])
-def list_bookmarks(request, book: int | None = None):
+def list_bookmarks(request, book: Id | None = None):
     return [_bookmark_out(row) for row in services.bookmarks(request.patron, book)]
 
 
 @router.post("/bookmarks", response={201: BookmarkOut})
 def create_bookmark(request, payload: BookmarkIn):
     _known_book(payload.book)
-    row = services.add_bookmark(request.patron, payload.book, payload.locator, payload.label[:200])
+    row = services.add_bookmark(request.patron, payload.book, payload.locator, payload.label)
     return Status(201, _bookmark_out(row))
 
 
 @router.delete("/bookmarks/{bookmark_id}", response={204: None})
-def remove_bookmark(request, bookmark_id: int):
+def remove_bookmark(request, bookmark_id: Id):
     if not services.delete_bookmark(request.patron, bookmark_id):
         raise HttpError(404, "Not found")
     return HttpResponse(status=204)

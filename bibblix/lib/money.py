@@ -13,6 +13,13 @@ def format_sek(ore: int) -> str:
     return f"{sign}{grouped},{rest:02d}\u00a0kr"
 
 
+def format_percent(basis_points: int) -> str:
+    """Format a rate in basis points as Swedish per cent, e.g. 2500 -> '25 %', 650 -> '6,5 %'."""
+    whole, rest = divmod(basis_points, 100)
+    decimals = f",{rest:02d}".rstrip("0").rstrip(",")
+    return f"{whole}{decimals}\u00a0%"
+
+
 def divide(numerator: int, denominator: int) -> int:
     """`numerator / denominator` rounded half away from zero to a whole number (of öre)."""
     if denominator <= 0:

@@ -79,11 +79,15 @@ def document_response(document: dict, status: int = 200) -> JsonResponse:
     return response
 
 
+MAX_BASIC_VALUE = 100
+
+
 def basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     """(card, PIN) from an `Authorization: Basic` header, or None."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _sep, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value:
+    # A card and PIN never need more than a hundred characters: a longer header is no card.
+    if scheme.lower() != "basic" or not value or len(value) > MAX_BASIC_VALUE:
         return None
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")

@@ -3,6 +3,7 @@
 the JSON catalogues always list the same books in the same order."""
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -24,6 +25,9 @@ LANGUAGE_NAMES = {
 }
 
 
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,4})?")
+
+
 @dataclass(frozen=True)
 class Facets:
     """The facets a reader app has chosen; None means "all"."""
@@ -36,6 +40,9 @@ class Facets:
     def from_query(cls, params) -> "Facets":
         age = params.get("age")
         language = (params.get("language") or "").strip().lower()[:8]
+        # A language code is letters and dashes; anything else (a NUL, say) is no facet.
+        if not _LANGUAGE.fullmatch(language):
+            language = ""
         easy = {"1": True, "0": False}.get(params.get("easy", ""))
         return cls(age=age if age in AGE_BANDS else None, language=language or None, easy=easy)
 

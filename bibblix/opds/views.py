@@ -8,6 +8,7 @@ import hashlib
 import json
 from functools import wraps
 
+from django.core.exceptions import BadRequest
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_safe
 from bibblix.catalogue import services
 from bibblix.lending import services as lending
 from bibblix.lib.page_cache import cached_feed
+from bibblix.lib.inputs import xml_text_problem
 from bibblix.members import services as members
 
 from . import auth, selection, v1, v2
@@ -109,6 +111,9 @@ def _root_entries(catalogue: L.Catalogue) -> list[tuple[str, str, str]]:
     return entries
 
 
+MAX_QUERY = 200
+
+
 def _listing(path: str, request) -> selection.Listing:
     if path == "books":
         return selection.all_books()
@@ -118,7 +123,11 @@ def _listing(path: str, request) -> selection.Listing:
         return selection.free_books()
     if path == "search":
         key = "query" if "query" in request.GET else "q"
-        return selection.search_books(request.GET.get(key, "").strip()[:200])
+        query = request.GET.get(key, "").strip()
+        # Refused, not cut or cleaned: a search goes into SQL and into the feed's XML.
+        if len(query) > MAX_QUERY or xml_text_problem(query):
+            raise BadRequest("search text too long or with control characters")
+        return selection.search_books(query)
     if path.startswith("themes/"):
         return selection.theme_books(
             get_object_or_404(services.children_themes(), slug=path.removeprefix("themes/"))

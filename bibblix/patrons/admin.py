@@ -223,6 +223,15 @@ class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
                 ]
             },
         ),
+        (
+            _("Card and PIN format"),
+            {
+                "fields": [
+                    ("card_characters", "card_min_length", "card_max_length"),
+                    ("pin_characters", "pin_min_length", "pin_max_length"),
+                ]
+            },
+        ),
     ]
 
     # Shown in place of the secrets to staff who may only view: Django would otherwise render
@@ -275,7 +284,7 @@ class LoginProviderAdmin(AddWithChangePermission, MunicipalityScopedAdmin):
             % {
                 "library": provider.library,
                 "result": _("connection works"),
-                "detail": report.detail,
+                "detail": _("online") if report.detail == "online" else report.detail,
                 "ms": report.elapsed_ms,
             },
             messages.SUCCESS,

@@ -25,6 +25,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from bibblix.lib.inputs import Id, Text
 from bibblix.members import services as members
 
 from . import services, tokens
@@ -34,9 +35,9 @@ router = Router(tags=["patrons"])
 
 
 class SessionIn(Schema):
-    library: int
-    card: str
-    pin: str
+    library: Id
+    card: Text(services.MAX_CARD_INPUT)
+    pin: Text(services.MAX_PIN_INPUT)
     # Native apps: true returns a bearer token instead of starting a cookie session.
     token: bool = False
 
@@ -107,7 +108,7 @@ def create_session(request, payload: SessionIn):
         result = services.AuthResult(ok=False, reason="not_connected")
     else:
         log_in = services.log_in_app if payload.token else services.log_in
-        result = log_in(request, library, payload.card[:32], payload.pin[:16])
+        result = log_in(request, library, payload.card, payload.pin)
     if not result.ok:
         return Status(
             services.http_status(result.reason),

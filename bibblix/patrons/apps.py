@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PatronsConfig(AppConfig):
     name = "bibblix.patrons"
+    verbose_name = _("Children's accounts")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

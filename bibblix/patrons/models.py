@@ -4,6 +4,7 @@ A patron is a keyed hash (HMAC) of municipality and card number, a random public
 municipality and library, and the child's reading preferences.
 """
 
+import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ class Patron(models.Model):
         permissions = [("handle_data_request", _("Can export or delete a child's data on request"))]
 
     def __str__(self) -> str:
-        return f"{_('Patron')} {str(self.public_id)[:8]}"
+        return str(_("Patron %(id)s") % {"id": str(self.public_id)[:8]})
 
 
 class LocalCard(models.Model):
@@ -62,7 +63,10 @@ class LocalCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Card')} …{self.card_hash[:6]} ({self.library})"
+        return str(
+            _("Card …%(hash)s (%(library)s)")
+            % {"hash": self.card_hash[:6], "library": self.library}
+        )
 
 
 class LoginProvider(models.Model):
@@ -75,6 +79,10 @@ class LoginProvider(models.Model):
     class Kind(models.TextChoices):
         LOCAL = "local", _("Local card register")
         SIP2 = "sip2", _("Library system (SIP2)")
+
+    class Characters(models.TextChoices):
+        DIGITS = "digits", _("Digits only")
+        ALPHANUMERIC = "alphanumeric", _("Letters A-Z and digits")
 
     class Message(models.TextChoices):
         PATRON_INFORMATION = "63", _("Patron information (63/64)")
@@ -150,6 +158,37 @@ class LoginProvider(models.Model):
         help_text=_("Refuse older card holders, where the library system gives a birth date."),
     )
     birth_date_field = models.CharField(_("field with the birth date"), max_length=2, default="PB")
+    # The library's card and PIN format: anything else is refused before the library system is
+    # asked (a "|" or CR would end the SIP2 field early and send another card's check).
+    card_characters = models.CharField(
+        _("characters in card numbers"),
+        max_length=12,
+        choices=Characters.choices,
+        default=Characters.DIGITS,
+        help_text=_("Spaces and dashes a child types are ignored."),
+    )
+    card_min_length = models.PositiveSmallIntegerField(
+        _("shortest card number"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(32)],
+    )
+    card_max_length = models.PositiveSmallIntegerField(
+        _("longest card number"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(32)],
+    )
+    pin_characters = models.CharField(
+        _("characters in PINs"),
+        max_length=12,
+        choices=Characters.choices,
+        default=Characters.DIGITS,
+    )
+    pin_min_length = models.PositiveSmallIntegerField(
+        _("shortest PIN"), default=4, validators=[MinValueValidator(1), MaxValueValidator(16)]
+    )
+    pin_max_length = models.PositiveSmallIntegerField(
+        _("longest PIN"), default=16, validators=[MinValueValidator(1), MaxValueValidator(16)]
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -162,6 +201,18 @@ class LoginProvider(models.Model):
     def clean(self) -> None:
         if self.kind == self.Kind.SIP2 and not self.host:
             raise ValidationError({"host": _("A library system needs a host name.")})
+        if self.card_min_length > self.card_max_length:
+            raise ValidationError({"card_max_length": _("Longer than the shortest, please.")})
+        if self.pin_min_length > self.pin_max_length:
+            raise ValidationError({"pin_max_length": _("Longer than the shortest, please.")})
+
+    def accepts_card(self, card: str) -> bool:
+        """Whether a normalised card number has the library's format (before anything is sent)."""
+        return _fits(card, self.card_characters, self.card_min_length, self.card_max_length)
+
+    def accepts_pin(self, pin: str) -> bool:
+        """Whether a PIN, exactly as typed, has the library's format."""
+        return _fits(pin, self.pin_characters, self.pin_min_length, self.pin_max_length)
 
     @property
     def patron_classes(self) -> frozenset[str]:
@@ -183,3 +234,15 @@ class AppToken(models.Model):
 
     def __str__(self) -> str:
         return f"{_('App token')} {self.token_hash[:8]}"
+
+
+_CHARACTERS = {
+    LoginProvider.Characters.DIGITS: re.compile(r"[0-9]+"),
+    LoginProvider.Characters.ALPHANUMERIC: re.compile(r"[0-9A-Za-z]+"),
+}
+
+
+def _fits(value: str, characters: str, shortest: int, longest: int) -> bool:
+    # fullmatch with ASCII classes only: "١٢٣٤" (Arabic-Indic digits) and "\n" are refused too.
+    pattern = _CHARACTERS.get(characters, _CHARACTERS[LoginProvider.Characters.DIGITS])
+    return shortest <= len(value) <= longest and pattern.fullmatch(value) is not None

@@ -18,7 +18,7 @@ from bibblix.lib.rows import get_row
 from bibblix.usage import services as usage
 
 from . import lockout, tokens
-from .hashing import card_hash, normalise_card
+from .hashing import attempt_card, card_hash, normalise_card
 from .models import LocalCard, LoginProvider, Patron
 from .providers import local as local_provider
 from .providers.sip2 import provider as sip2_provider
@@ -148,6 +148,9 @@ def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
 def check_card(library, card: str, pin: str) -> str:
     """Ask the library's own provider about card and PIN; an outcome string, no lockout."""
     provider = login_provider_for(library)
+    # Refused, not cleaned: a card or PIN outside the library's format never reaches its system.
+    if not provider.accepts_card(normalise_card(card)) or not provider.accepts_pin(pin):
+        return "invalid"
     if provider.kind == LoginProvider.Kind.SIP2:
         return sip2_provider.check_card(
             f"library-{library.pk}", sip2_settings(provider), normalise_card(card), pin
@@ -160,9 +163,8 @@ def check_connection(provider: LoginProvider) -> sip2_provider.ConnectionReport:
     detail (refused, timed out, garbled, address not allowed) goes to the log only."""
     if provider.kind != LoginProvider.Kind.SIP2:
         count = LocalCard.objects.filter(library=provider.library).count()
-        return sip2_provider.ConnectionReport(
-            ok=True, detail=f"local card register with {count} cards", elapsed_ms=0
-        )
+        detail = _("local card register with %(count)d cards") % {"count": count}
+        return sip2_provider.ConnectionReport(ok=True, detail=str(detail), elapsed_ms=0)
     report = sip2_provider.try_connection(sip2_settings(provider))
     if not report.ok:
         logger.warning(
@@ -189,6 +191,12 @@ def set_login_provider(library, kind: str, **fields) -> LoginProvider:
 # --- logging in ------------------------------------------------------------------------------
 
 
+# Entry limits of the session API (422 beyond); the login page and OPDS Basic have their own.
+# The library's format (LoginProvider.card_max_length, pin_max_length) is narrower still.
+MAX_CARD_INPUT = 40
+MAX_PIN_INPUT = 16
+
+
 def authenticate(library, card: str, pin: str) -> AuthResult:
     """Ask the library's login provider whether card and PIN are valid; on success return the
     patron (created on first login). Only libraries of connected municipalities let anyone in,
@@ -197,9 +205,11 @@ def authenticate(library, card: str, pin: str) -> AuthResult:
 
     if not library.is_active or not members.is_connected(library.municipality):
         return AuthResult(ok=False, reason="not_connected")
-    if not normalise_card(card) or not pin:
+    if not attempt_card(card) or not pin:
         return AuthResult(ok=False, reason="invalid")
-    hashed = card_hash(library.municipality.municipality_code, card)
+    # Every attempt counts against the normalised card, also one the format check refuses (too
+    # long, a "|" or NUL in it: check_card refuses it before the library system is asked).
+    hashed = card_hash(library.municipality.municipality_code, attempt_card(card))
     # Reserved before the check, so parallel requests cannot all get past the limit.
     attempt = lockout.reserve_card_attempt(hashed)
     if attempt is None:

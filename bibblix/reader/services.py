@@ -4,12 +4,17 @@ A token binds one resource ("epub" for the whole file, "pub" for the entries lis
 Readium manifest) to a book, a loan and the patron's public id. It is valid for a few minutes
 (`READER_URL_SECONDS`, default 300) and, more importantly, only while the loan is active: every
 request checks the loan again, so a returned or expired loan stops working on the next request.
+The signed token is then encrypted (Fernet, keyed from SECRET_KEY), so a URL in a proxy log or a
+browser history does not show which child (public id) reads which book.
 """
 
+import base64
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 from bibblix.catalogue import services as catalogue
 from bibblix.lending import services as lending
@@ -71,7 +76,22 @@ def sign(resource: str, loan, book=None) -> str:
         payload = {"r": resource, "b": loan.book_id, "l": loan.pk, "p": str(loan.patron.public_id)}
     else:
         payload = {"r": resource, "b": book.pk, "l": None, "p": None}
-    return signing.TimestampSigner(salt=SALT).sign_object(payload)
+    signed = signing.TimestampSigner(salt=SALT).sign_object(payload)
+    return _fernet().encrypt(signed.encode()).decode().rstrip("=")
+
+
+def _fernet() -> Fernet:
+    # A key of its own, derived from SECRET_KEY: rotating SECRET_KEY rotates it too.
+    key = salted_hmac(SALT, "fernet-key", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _decrypt(token: str) -> str:
+    padded = token + "=" * (-len(token) % 4)
+    try:
+        return _fernet().decrypt(padded.encode("ascii")).decode()
+    except (InvalidToken, UnicodeError, ValueError) as exc:
+        raise AccessDenied(403, "bad-signature") from exc
 
 
 def sign_access(resource: str, access: Access) -> str:
@@ -82,7 +102,9 @@ def sign_access(resource: str, access: Access) -> str:
 def serve(resource: str, token: str, patron=None, book_id: int | None = None) -> Access:
     """Check `token` for `resource` on this request: signature, age, the patron and the loan."""
     try:
-        payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=url_seconds())
+        payload = signing.TimestampSigner(salt=SALT).unsign_object(
+            _decrypt(token), max_age=url_seconds()
+        )
     except signing.SignatureExpired as exc:
         raise AccessDenied(403, "expired") from exc
     except signing.BadSignature as exc:

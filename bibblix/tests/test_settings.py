@@ -79,7 +79,8 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         CARD_HASH_KEY="c" * 50,
         FIELD_ENCRYPTION_KEYS="h1SRuLn-1wXbT-vteq7I6vhwz0YM1bbfOiGJx65xWVI=",
         ALLOWED_HOSTS="bibblix.example",
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DATABASE_URL="postgres://bibblix@127.0.0.1:5432/bibblix",
+        REDIS_URL="redis://127.0.0.1:6379/9",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         SECURE_HSTS_PRELOAD="1",
     )

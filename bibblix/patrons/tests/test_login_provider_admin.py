@@ -136,6 +136,12 @@ def test_municipality_admin_sets_up_sip2_in_the_staff_area(
         "pool_size": "4",
         "patron_class_field": "PC",
         "birth_date_field": "PB",
+        "card_characters": "digits",
+        "card_min_length": "4",
+        "card_max_length": "20",
+        "pin_characters": "digits",
+        "pin_min_length": "4",
+        "pin_max_length": "16",
     }
     response = client.post("/staff/patrons/loginprovider/add/", data)
     assert response.status_code == 302

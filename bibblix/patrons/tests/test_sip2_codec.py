@@ -38,9 +38,10 @@ def test_build_without_error_detection_has_no_ay_or_az():
     assert codec.build("99", "0040" + "2.00") == b"9900402.00\r"
 
 
-def test_build_strips_field_separators_from_values():
-    message = codec.build("63", "", [("AA", "12|34\r")])
-    assert message == b"63AA1234|\r"
+def test_build_refuses_field_separators_in_values_instead_of_stripping_them():
+    # A stripped "12|34" would be sent as "1234": refused, never cleaned.
+    with pytest.raises(codec.FieldError):
+        codec.build("63", "", [("AA", "12|34\r")])
 
 
 def test_sequence_numbers_wrap_at_ten():

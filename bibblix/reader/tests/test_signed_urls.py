@@ -114,3 +114,26 @@ def test_free_book_token_works_without_a_card(client, make_book):
 def test_odd_range_headers_are_handled(child, loan, header):
     response = child.get(epub_url(child, loan.book_id), HTTP_RANGE=header)
     assert response.status_code in {200, 416}
+
+
+def test_token_does_not_show_the_childs_public_id(loan):
+    import base64
+    import binascii
+    import contextlib
+
+    token = services.sign("epub", loan)
+    public_id = str(loan.patron.public_id)
+    readable = [token]
+    for part in token.replace(":", ".").split("."):
+        for candidate in (part, part + "=" * (-len(part) % 4)):
+            with contextlib.suppress(binascii.Error, ValueError):
+                readable.append(base64.urlsafe_b64decode(candidate).decode("latin-1"))
+    assert not any(public_id in text for text in readable)
+    assert not any(public_id.replace("-", "") in text for text in readable)
+
+
+def test_garbage_and_cut_tokens_are_refused_not_crashed(child, loan):
+    token = services.sign("epub", loan)
+    for bad in ("x", token[:-3], token + "A", "\u00e5" * 20, "a" * 5000):
+        response = child.get(f"/read/{loan.book_id}/book.epub", {"t": bad})
+        assert response.status_code == 403

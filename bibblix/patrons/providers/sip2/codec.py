@@ -76,6 +76,10 @@ class ChecksumError(ProtocolError):
     """The reply's AZ checksum does not match its content."""
 
 
+class FieldError(ValueError):
+    """A value we were asked to send cannot be a SIP2 field: it is refused, never cleaned."""
+
+
 @dataclass
 class Message:
     """A parsed SIP2 message: command identifier, fixed fields and variable fields."""
@@ -110,9 +114,16 @@ def sip_datetime(moment: datetime.datetime) -> str:
     return moment.strftime("%Y%m%d") + "    " + moment.strftime("%H%M%S")
 
 
-def _clean(value: str) -> str:
-    # "|" ends a field and CR ends a message: a value must not carry either.
-    return value.replace("|", "").replace("\r", "").replace("\n", "")
+# "|" ends a field and CR ends a message; LF and NUL end it for some library systems. Stripping
+# them would send a different value than the one given (a PIN "12|34" checked as "1234"), so a
+# value carrying any of them is refused.
+_FORBIDDEN = re.compile(r"[|\r\n\x00]")
+
+
+def _check(code: str, value: str) -> str:
+    if _FORBIDDEN.search(value):
+        raise FieldError(f"field {code} carries a SIP2 delimiter or NUL")
+    return value
 
 
 def build(
@@ -126,8 +137,11 @@ def build(
     """Build a message; with `sequence` set, add AY and the AZ checksum (error detection)."""
     text = command + fixed
     for code, value in fields or []:
-        text += f"{code}{_clean(value)}|"
-    body = text.encode(encoding, errors="replace")
+        text += f"{code}{_check(code, value)}|"
+    try:
+        body = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise FieldError(f"a field cannot be written in {encoding}") from error
     if sequence is not None:
         body += f"AY{sequence % 10}AZ".encode("ascii")
         body += checksum(body).encode("ascii")

@@ -141,6 +141,8 @@ def check_card(name: str, settings: ProviderSettings, card: str, pin: str) -> st
     try:
         reply = pool_for(name, settings).run(ask, deadline)
         return outcome_for_reply(reply, card, settings)
+    except codec.FieldError:
+        return "invalid"  # refused by the codec before a byte was sent
     except Unavailable:
         return "unavailable"
 
@@ -159,7 +161,7 @@ def try_connection(settings: ProviderSettings) -> ConnectionReport:
         if settings.client.sc_user:
             client.login(deadline)
         status = client.sc_status(deadline)
-    except Unavailable as error:
+    except (Unavailable, codec.FieldError) as error:
         return ConnectionReport(ok=False, detail=str(error), elapsed_ms=elapsed())
     finally:
         client.close()
