@@ -195,7 +195,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS:
     if IS_PRODUCTION:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when BIBBLIX_ENV=production.")
+        raise UnsafeSettings("FIELD_ENCRYPTION_KEYS must be set when BIBBLIX_ENV=production.")
     if not (VAR_DIR / "field_encryption_key").exists():
         from cryptography.fernet import Fernet
 

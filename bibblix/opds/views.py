@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 
 from bibblix.catalogue import services
 from bibblix.lending import services as lending
-from bibblix.lib.page_cache import cached_feed
 from bibblix.lib.inputs import xml_text_problem
+from bibblix.lib.page_cache import cached_feed
 from bibblix.members import services as members
 
 from . import auth, selection, v1, v2

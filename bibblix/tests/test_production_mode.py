@@ -17,6 +17,7 @@ SAFE = {
     "ALLOWED_HOSTS": "bibblix.example",
     "DATABASE_URL": "postgres://bibblix@127.0.0.1:5432/bibblix",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "FIELD_ENCRYPTION_KEYS": "h1SRuLn-1wXbT-vteq7I6vhwz0YM1bbfOiGJx65xWVI=",
 }
 UNSAFE = {
     "DEBUG": ({"DEBUG": "1"}, "DEBUG"),
@@ -25,6 +26,7 @@ UNSAFE = {
     "short secret key": ({"SECRET_KEY": "x"}, "SECRET_KEY"),
     "short card hash key": ({"CARD_HASH_KEY": "y" * 49}, "CARD_HASH_KEY"),
     "no Redis": ({"REDIS_URL": None}, "REDIS_URL"),
+    "no field keys": ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS"),
 }
 
 

@@ -103,7 +103,7 @@ def test_a_child_joins_reads_rates_and_sees_badge_and_progress(phone, live_serve
     assert "0 / 1" in phone.locator(f"#challenge-{challenge.pk}").inner_text()
 
     _read_to_the_end(phone, book.pk)
-    phone.get_by_role("link", name="Tillbaka").click()
+    phone.get_by_role("link", name="Stäng").click()
     phone.wait_for_url(f"**/books/{book.pk}/")
     celebration = phone.locator(".celebrate")
     assert "Första boken" in celebration.inner_text()
