@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 import time_machine
 from django.core.cache import cache
 
@@ -13,6 +14,20 @@ from .conftest import PIN
 # Early in a 15-minute window for every key: the windows are staggered per key, so tests pick a
 # moment and move from there.
 START = datetime.datetime(2026, 11, 25, 18, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _memory_cache(settings):
+    """These tests travel in time, which moves the memory cache's clock but not Redis's (the
+    PostgreSQL leg runs with REDIS_URL): windows and locks are tested on the memory cache, and
+    test_lockout_parallel.py counts through whichever cache the leg has."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lockout-time-travel",
+        },
+    }
 
 
 def test_five_wrong_pins_lock_the_card_even_for_the_right_pin(ale_library, card_ale):
