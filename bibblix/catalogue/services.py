@@ -33,8 +33,9 @@ def children_books(day: datetime.date | None = None) -> QuerySet[Book]:
 
 def is_visible_to_children(book: Book | None, day: datetime.date | None = None) -> bool:
     """Whether `book` is one children may see, borrow, queue for and read on `day`: the same rule
-    as the pages (`children_books`), for every path that takes a book id (API, OPDS, reader)."""
-    return book is not None and children_books(day).filter(pk=book.pk).exists()
+    as the pages (`children_books`), for every path that takes a book id (API, OPDS, reader),
+    read from the row the caller already has (`Book.is_available_on` and the hidden flag)."""
+    return book is not None and book.is_available_on(day) and not book.is_hidden_from_children
 
 
 def get_children_book(pk: int) -> Book | None:
@@ -220,7 +221,7 @@ def similar_books(book: Book, limit: int = 6) -> list[Book]:
 
 # Themes that say what kind of book it is, not what it is about: sharing one of them does not
 # make two books "about the same thing".
-FORM_THEMES = {"lattlast", "klassiker", "serier", "testbocker"}
+FORM_THEMES = {"lattlast", "klassiker", "serier"} | INTERNAL_THEMES
 
 
 def easier_book(book: Book) -> Book | None:

@@ -109,18 +109,13 @@ def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = T
         day = timezone.localdate(now)
         if not book.is_available_on(day):
             raise refuse("not_available")
-        if not _is_visible_to_children(book, day):
+        # Lendable only where the children's pages show the book (the catalogue's one rule), so
+        # a hidden book cannot be borrowed or queued for through the API or OPDS either.
+        from bibblix.catalogue import services as catalogue
+
+        if not catalogue.is_visible_to_children(book, day):
             raise BookNotFound(book_id)  # as its page and API entry: 404, nothing told
     return book
-
-
-def _is_visible_to_children(book, day: datetime.date) -> bool:
-    """Lendable only where the children's pages show the book: the catalogue's one rule
-    (`catalogue.services.is_visible_to_children`), so a hidden book cannot be borrowed or
-    queued for through the API or OPDS either."""
-    from bibblix.catalogue import services as catalogue
-
-    return catalogue.is_visible_to_children(book, day)
 
 
 def _lock_patron(patron) -> None:

@@ -9,6 +9,7 @@ browser history does not show which child (public id) reads which book.
 """
 
 import base64
+import functools
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -82,7 +83,13 @@ def sign(resource: str, loan, book=None) -> str:
 
 def _fernet() -> Fernet:
     # A key of its own, derived from SECRET_KEY: rotating SECRET_KEY rotates it too.
-    key = salted_hmac(SALT, "fernet-key", algorithm="sha256").digest()
+    return _fernet_for(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=2)
+def _fernet_for(secret_key: str) -> Fernet:
+    # Derived once per key, not for every signed URL of a reader page.
+    key = salted_hmac(SALT, "fernet-key", secret=secret_key, algorithm="sha256").digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 
