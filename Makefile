@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install demo lint format audit bench bench-pages bench-insights messages clean
+.PHONY: run test install demo lint format audit bench bench-all bench-national bench-pages \
+	bench-insights bench-borrow bench-search messages clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bibblix needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -45,8 +46,22 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# `make bench`: national scale (bench_national.py) and the quick benchmarks, within 20 minutes
+# on 2 cores once the national database is built; `make bench-all` runs every bench_*.py.
 bench: install
 	@bash scripts/bench.sh
+
+bench-all: install
+	@BENCH_ALL=1 bash scripts/bench.sh
+
+bench-national: install
+	$(BIN)/python benchmarks/bench_national.py
+
+bench-borrow: install
+	$(BIN)/python benchmarks/bench_borrow.py
+
+bench-search: install
+	$(BIN)/python benchmarks/bench_search.py
 
 bench-pages: install
 	$(BIN)/python benchmarks/bench_pages.py

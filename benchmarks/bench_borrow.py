@@ -50,13 +50,11 @@ def seed() -> list[str]:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from bibblix.catalogue.models import Book
     from bibblix.members.models import ConnectionEvent, Library, Organisation
     from bibblix.patrons.models import Patron
-    from bibblix.patrons.services import SESSION_KEY
 
     call_command("migrate", verbosity=0)
     town = Organisation.objects.create(name="Benchby", municipality_code="9999")
@@ -71,11 +69,22 @@ def seed() -> list[str]:
             for _ in range(PATRONS)
         ]
     )
+    # HTTP takes the first half, the service leg the last
+    return sessions_for(Patron.objects.order_by("pk"))
+
+
+def sessions_for(patrons) -> list[str]:
+    """A logged-in session (of the configured engine) for each of `patrons`; the keys."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from bibblix.patrons.services import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = []
-    for patron in Patron.objects.order_by(
-        "pk"
-    ):  # HTTP takes the first half, the service leg the last
-        session = SessionStore()
+    for patron in patrons:
+        session = store()
         session[SESSION_KEY] = str(patron.public_id)
         session.create()
         keys.append(session.session_key)

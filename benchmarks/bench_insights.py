@@ -34,10 +34,17 @@ LAST = datetime.date(2026, 11, 30)  # 730 days
 BENCH_DAY = datetime.date(2026, 12, 1)
 
 
-def _generate_sql(count: int, first_day: datetime.date, days: int) -> tuple:
+def _generate_sql(
+    count: int,
+    first_day: datetime.date,
+    days: int,
+    books: int = BOOKS,
+    municipalities: list[int] | None = None,
+) -> tuple:
     """One INSERT … SELECT of `count` events spread over `days` days from `first_day`.
     Kinds in realistic shares; popular books and busy municipalities more often (powers of
-    random()); reader keys from a pool per municipality and month, like real monthly keys."""
+    random()); reader keys from a pool per municipality and month, like real monthly keys.
+    Books are ids 1..`books`; municipalities ids 1..MUNICIPALITIES or those of the list."""
     sql = """
     INSERT INTO usage_usageevent (kind, occurred_at, day, municipality_id, library_id, book_id,
                                   age_band, language, pages, seconds, reader_key)
@@ -55,7 +62,7 @@ def _generate_sql(count: int, first_day: datetime.date, days: int) -> tuple:
     FROM (
       SELECT g,
              %(first)s::date + (floor(random() * %(days)s))::int AS day,
-             1 + floor(%(munis)s * power(random(), 1.6))::int AS m,
+             (%(ids)s::int[])[1 + floor(%(munis)s * power(random(), 1.6))::int] AS m,
              1 + floor(%(books)s * power(random(), 3))::int AS b,
              floor(4000 * power(random(), 2))::int AS r,
              CASE WHEN x < 0.33 THEN 'borrowed' WHEN x < 0.36 THEN 'hold_fulfilled'
@@ -65,11 +72,13 @@ def _generate_sql(count: int, first_day: datetime.date, days: int) -> tuple:
       FROM (SELECT g, random() AS x FROM generate_series(1, %(count)s) g) s
     ) e
     """
+    ids = municipalities or list(range(1, MUNICIPALITIES + 1))
     return sql, {
         "first": first_day,
         "days": days,
-        "munis": MUNICIPALITIES,
-        "books": BOOKS,
+        "ids": ids,
+        "munis": len(ids),
+        "books": books,
         "count": count,
     }
 
@@ -110,6 +119,62 @@ def _register(cursor) -> None:
     cursor.execute("SELECT setval(pg_get_serial_sequence('catalogue_book', 'id'), %s)", [BOOKS])
 
 
+def build_events(
+    count: int = EVENTS, books: int = BOOKS, municipalities: list[int] | None = None
+) -> None:
+    """`count` events over FIRST..LAST (generated unless the database holds that many already),
+    rolled up through LAST."""
+    from django.db import connection, transaction
+
+    from bibblix.insights import rollup
+    from bibblix.insights.models import FillState
+
+    with connection.cursor() as cursor:
+        days = (LAST - FIRST).days + 1
+        have = _count(cursor, FIRST, LAST)
+        if have != count:
+            print(f"  generating {count:,} events over {days} days (SQL)…", flush=True)
+            cursor.execute("TRUNCATE usage_usageevent, insights_dailycount, insights_fillstate")
+            started = time.perf_counter()
+            with transaction.atomic():
+                cursor.execute("SELECT setseed(0.18)")
+                cursor.execute(*_generate_sql(count, FIRST, days, books, municipalities))
+            cursor.execute("ANALYZE usage_usageevent")
+            print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+        else:
+            print(f"  {have:,} events kept from an earlier run")
+        state = FillState.objects.filter(metric="loans").first()
+        if state is None or state.filled_through < LAST:
+            started = time.perf_counter()
+            rollup.fill(until=LAST)
+            # What autovacuum does in production: statistics for the planner and the visibility
+            # map that lets the dashboards' reads stay in the (covering) indexes.
+            cursor.execute("VACUUM (ANALYZE) insights_dailycount")
+            print(f"  first roll-up of {count:,} events: {time.perf_counter() - started:.0f} s")
+
+
+def time_dashboard(runs: int = 7) -> tuple[str, dict]:
+    """The national dashboard for the last 12 months, warm, `runs` times: a line of figures
+    (median, min, max in ms) and the figures of the median, as {"median": ms, ...}."""
+    from bibblix.insights import dashboard
+
+    scope = dashboard.Scope(None, True, "Hela landet")
+    start, end = datetime.date(2025, 12, 1), LAST
+    dashboard.build(scope, start, end)  # warm: connection, caches, plans
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        built = dashboard.build(scope, start, end)
+        timings.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(timings)
+    loans = built["figures"]["totals"]["loans"]
+    line = (
+        f"median {median:.0f} ms (min {min(timings):.0f}, max {max(timings):.0f}; "
+        f"{loans:,} loans, {len(built['tables'][1].rows)} municipalities compared)"
+    )
+    return line, {"median": median, "min": min(timings), "max": max(timings)}
+
+
 def run_one() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibblix.settings")
@@ -119,48 +184,14 @@ def run_one() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from bibblix.insights import dashboard, rollup
-    from bibblix.insights.models import FillState
+    from bibblix.insights import rollup
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         _register(cursor)
-        days = (LAST - FIRST).days + 1
-        have = _count(cursor, FIRST, LAST)
-        if have != EVENTS:
-            print(f"  generating {EVENTS:,} events over {days} days (SQL)…", flush=True)
-            cursor.execute("TRUNCATE usage_usageevent, insights_dailycount, insights_fillstate")
-            started = time.perf_counter()
-            with transaction.atomic():
-                cursor.execute("SELECT setseed(0.18)")
-                cursor.execute(*_generate_sql(EVENTS, FIRST, days))
-            cursor.execute("ANALYZE usage_usageevent")
-            print(f"  generated in {time.perf_counter() - started:.0f} s")
-        else:
-            print(f"  {have:,} events kept from an earlier run ({DATABASE})")
-        state = FillState.objects.filter(metric="loans").first()
-        if state is None or state.filled_through < LAST:
-            started = time.perf_counter()
-            rollup.fill(until=LAST)
-            # What autovacuum does in production: statistics for the planner and the visibility
-            # map that lets the dashboards' reads stay in the (covering) indexes.
-            cursor.execute("VACUUM (ANALYZE) insights_dailycount")
-            print(f"  first roll-up of {EVENTS:,} events: {time.perf_counter() - started:.0f} s")
-
-    scope = dashboard.Scope(None, True, "Hela landet")
-    start, end = datetime.date(2025, 12, 1), LAST
-    dashboard.build(scope, start, end)  # warm: connection, caches, plans
-    timings = []
-    for _ in range(7):
-        started = time.perf_counter()
-        built = dashboard.build(scope, start, end)
-        timings.append((time.perf_counter() - started) * 1000)
-    loans = built["figures"]["totals"]["loans"]
-    print(
-        f"  national dashboard, 12 months over {EVENTS:,} events: median "
-        f"{statistics.median(timings):.0f} ms (min {min(timings):.0f}, max {max(timings):.0f}; "
-        f"{loans:,} loans, {len(built['tables'][1].rows)} municipalities compared)"
-    )
+    build_events()
+    line, _figures = time_dashboard()
+    print(f"  national dashboard, 12 months over {EVENTS:,} events: {line}")
 
     with connection.cursor() as cursor:
         if _count(cursor, BENCH_DAY, BENCH_DAY) != DAY_EVENTS:

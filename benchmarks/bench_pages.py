@@ -9,6 +9,7 @@ the ratio to the ceiling and the resident memory of each web worker afterwards.
 The demo data is loaded once into var/bench_pages/ and kept (BENCH_FRESH=1 loads it again).
 """
 
+import base64
 import os
 import re
 import shutil
@@ -30,20 +31,22 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WORKERS = 2
 
 
-def environment() -> dict[str, str]:
-    """The production environment of the benchmark server (and of its set-up commands)."""
-    WORK.mkdir(parents=True, exist_ok=True)
+def environment(work: Path = WORK, database_url: str = "") -> dict[str, str]:
+    """The production environment of the benchmark server (and of its set-up commands), kept in
+    `work` (keys, media, static files); SQLite in `work` unless `database_url` says otherwise."""
+    work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "bibblix.settings",
             "BIBBLIX_ENV": "production",
-            "BIBBLIX_VAR_DIR": str(WORK),
-            "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-            "MEDIA_ROOT": str(WORK / "media"),
-            "STATIC_ROOT": str(WORK / "static"),
-            "SECRET_KEY": _kept_secret("secret_key"),
-            "CARD_HASH_KEY": _kept_secret("card_hash_key"),
+            "BIBBLIX_VAR_DIR": str(work),
+            "DATABASE_URL": database_url or f"sqlite:///{work / 'bench.sqlite3'}",
+            "MEDIA_ROOT": str(work / "media"),
+            "STATIC_ROOT": str(work / "static"),
+            "SECRET_KEY": _kept_secret(work, "secret_key"),
+            "CARD_HASH_KEY": _kept_secret(work, "card_hash_key"),
+            "FIELD_ENCRYPTION_KEYS": _kept_secret(work, "field_encryption_key", fernet=True),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Loopback has no TLS proxy in front: requests carry X-Forwarded-Proto instead.
             "SECURE_SSL_REDIRECT": "0",
@@ -55,10 +58,12 @@ def environment() -> dict[str, str]:
     return env
 
 
-def _kept_secret(name: str) -> str:
-    path = WORK / name
+def _kept_secret(work: Path, name: str, fernet: bool = False) -> str:
+    path = work / name
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
+        path.write_text(
+            base64.urlsafe_b64encode(os.urandom(32)).decode() if fernet else os.urandom(32).hex()
+        )
     return path.read_text().strip()
 
 
@@ -98,14 +103,44 @@ def prepare(env: dict[str, str]) -> tuple[str, str, int]:
     if not database.exists():
         print("Loading the demo data once into", WORK, flush=True)
         manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "load_demo_data", "--force")
+        # In the embedded mode: production refuses the demo's Bankgirot test file.
+        manage({**env, "BIBBLIX_ENV": "embedded"}, "load_demo_data")
     manage(env, "migrate", "--no-input", "-v", "0")
-    if os.environ.get("BENCH_FRESH") == "1" or not (WORK / "static" / "staticfiles.json").exists():
-        # Slow (every file compressed); BENCH_FRESH=1 after changing static files.
+    collect_static(env)
+    return probe(env)
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """Static files once into STATIC_ROOT; slow (every file compressed), so BENCH_FRESH=1 after
+    changing static files."""
+    if (
+        os.environ.get("BENCH_FRESH") == "1"
+        or not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists()
+    ):
         manage(env, "collectstatic", "--no-input", "-v", "0")
+
+
+def probe(env: dict[str, str]) -> tuple[str, str, int]:
+    """A logged-in child's new session key, a theme with books and a book, for the pages."""
     output = manage(env, "shell", "-c", PROBE, capture=True)
     _marker, session, theme, book = output[output.index("BENCH ") :].split()
     return session, theme, int(book)
+
+
+def pages(session: str, theme: str, book: int) -> list[tuple[str, str, str]]:
+    """The page and feed table: (name, path, cookie)."""
+    return [
+        ("/healthz", "/healthz", ""),
+        ("home", "/", ""),
+        ("/books/", "/books/", ""),
+        ("theme", f"/themes/{theme}/", ""),
+        ("search", "/search/?q=katt", ""),
+        ("book page", f"/books/{book}/", ""),
+        ("/my/ (child)", "/my/", f"sessionid={session}"),
+        ("OPDS 2.0 root", "/opds/v2/", ""),
+        ("OPDS feed", "/opds/v2/books", ""),
+        ("OPDS search", "/opds/v2/search?query=drak", ""),
+    ]
 
 
 def free_port() -> int:
@@ -114,10 +149,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(app: str, env: dict[str, str], probe: str) -> tuple[subprocess.Popen, int]:
+def start(
+    app: str, env: dict[str, str], probe: str, options: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving `app` with WORKERS workers (and `options`), once `probe` answers."""
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-        [GUNICORN, app, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [GUNICORN, app, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + list(options),
         env=env,
         cwd=ROOT,
     )
@@ -142,8 +181,8 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def worker_memory_mb(master: subprocess.Popen) -> list[float]:
-    """Resident memory (MB) of each gunicorn worker of `master`."""
+def worker_memory_mb(master: subprocess.Popen, field: str = "VmRSS") -> list[float]:
+    """Resident memory (MB) of each gunicorn worker of `master` (VmHWM: the peak so far)."""
     sizes = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -151,7 +190,7 @@ def worker_memory_mb(master: subprocess.Popen) -> list[float]:
         except OSError:
             continue
         if re.search(rf"^PPid:\s+{master.pid}$", text, re.M):
-            rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+            rss = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
             if rss:
                 sizes.append(int(rss.group(1)) / 1024)
     return sorted(sizes)
@@ -188,43 +227,26 @@ def run_wrk(url: str, cookie: str = "") -> dict:
     }
 
 
-def main() -> None:
-    env = environment()
-    session, theme, book = prepare(env)
-    cookie_name = "sessionid"
-    pages = [
-        ("/healthz", "/healthz", ""),
-        ("home", "/", ""),
-        ("/books/", "/books/", ""),
-        ("theme", f"/themes/{theme}/", ""),
-        ("search", "/search/?q=katt", ""),
-        ("book page", f"/books/{book}/", ""),
-        ("/my/ (child)", "/my/", f"{cookie_name}={session}"),
-        ("OPDS 2.0 root", "/opds/v2/", ""),
-        ("OPDS feed", "/opds/v2/books", ""),
-        ("OPDS search", "/opds/v2/search?query=drak", ""),
-    ]
+def measure_ceiling(env: dict[str, str], options: tuple[str, ...] = ()) -> tuple[dict, list[float]]:
+    """wrk against the bare Django endpoint under gunicorn: its figures and worker memory."""
     ceiling_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
-    ceiling, ceiling_port = start("benchmarks.ceiling_wsgi:application", ceiling_env, "/")
+    ceiling, ceiling_port = start("benchmarks.ceiling_wsgi:application", ceiling_env, "/", options)
     try:
-        top = run_wrk(f"http://127.0.0.1:{ceiling_port}/")
-        ceiling_memory = worker_memory_mb(ceiling)
+        return run_wrk(f"http://127.0.0.1:{ceiling_port}/"), worker_memory_mb(ceiling)
     finally:
         stop(ceiling)
-    server, port = start("bibblix.wsgi:application", env, "/healthz")
+
+
+def measure_pages(port: int, table: list[tuple[str, str, str]]) -> list[tuple[str, str, dict]]:
+    """wrk against each page of `table` on the server at `port`."""
     results = []
-    try:
-        for name, path, cookie in pages:
-            print(f"measuring {name} ({path})", file=sys.stderr, flush=True)
-            results.append((name, path, run_wrk(f"http://127.0.0.1:{port}{path}", cookie)))
-        memory = worker_memory_mb(server)
-    finally:
-        stop(server)
-    cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
-    print(
-        f"\n{time.strftime('%Y-%m-%d %H:%M %Z')} on {socket.gethostname()}, {os.cpu_count()} CPUs"
-    )
-    print(f"gunicorn {WORKERS} workers, wrk -t2 -c{CONNECTIONS} {SECONDS}s, cache: {cache}\n")
+    for name, path, cookie in table:
+        print(f"measuring {name} ({path})", file=sys.stderr, flush=True)
+        results.append((name, path, run_wrk(f"http://127.0.0.1:{port}{path}", cookie)))
+    return results
+
+
+def print_table(top: dict, results: list[tuple[str, str, dict]]) -> None:
     print(f"| {'page':<22} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'ceiling':>7} | note")
     print(f"|{'-' * 24}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|------")
     print(
@@ -238,6 +260,24 @@ def main() -> None:
             f"| {name:<22} | {figures['rate']:>8.0f} | {figures['p50']:>7.1f} | "
             f"{figures['p99']:>7.1f} | {figures['rate'] / top['rate']:>7.2f} | {note}"
         )
+
+
+def main() -> None:
+    env = environment()
+    table = pages(*prepare(env))
+    top, ceiling_memory = measure_ceiling(env)
+    server, port = start("bibblix.wsgi:application", env, "/healthz")
+    try:
+        results = measure_pages(port, table)
+        memory = worker_memory_mb(server)
+    finally:
+        stop(server)
+    cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
+    print(
+        f"\n{time.strftime('%Y-%m-%d %H:%M %Z')} on {socket.gethostname()}, {os.cpu_count()} CPUs"
+    )
+    print(f"gunicorn {WORKERS} workers, wrk -t2 -c{CONNECTIONS} {SECONDS}s, cache: {cache}\n")
+    print_table(top, results)
     print(
         f"\nresident memory per worker (MB): Bibblix {', '.join(f'{m:.0f}' for m in memory)}; "
         f"ceiling {', '.join(f'{m:.0f}' for m in ceiling_memory)}"
