@@ -284,6 +284,11 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 # patrons: networks (comma-separated CIDRs) a library's SIP2 login may reach although they are
 # not public (loopback, private, link-local...); empty refuses them all (against SSRF).
 SIP2_ALLOWED_NETWORKS = env_list("SIP2_ALLOWED_NETWORKS")
+# patrons: each web (or task) process keeps its own pool of SIP2 connections per library, of at
+# most this many connections (and at most the library's own "connections at most"). A library
+# system therefore sees up to processes x this: with 2 gunicorn workers on each of 3 machines
+# and the default 4, up to 24 connections (docs/login.md says how to size it).
+SIP2_POOL_SIZE = max(1, env_int("SIP2_POOL_SIZE", 4))
 
 # Native apps' bearer tokens (POST /api/v1/session with {"token": true}) last a school day.
 APP_TOKEN_SECONDS = env_int("APP_TOKEN_SECONDS", 8 * 60 * 60)

@@ -137,7 +137,8 @@ def sip2_settings(provider: LoginProvider) -> sip2_provider.ProviderSettings:
             allowed_networks=_allowed_networks(),
         ),
         use_patron_status=provider.message == LoginProvider.Message.PATRON_STATUS,
-        pool_size=provider.pool_size,
+        # Per process: every web worker has a pool of its own (settings.SIP2_POOL_SIZE).
+        pool_size=min(provider.pool_size, settings.SIP2_POOL_SIZE),
         allowed_patron_classes=provider.patron_classes,
         patron_class_field=provider.patron_class_field,
         max_age=provider.max_age,

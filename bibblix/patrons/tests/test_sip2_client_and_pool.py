@@ -119,3 +119,16 @@ def test_resend_request_gets_the_message_again(sip2_server):
 def test_reply_with_another_sequence_number_is_not_trusted(sip2_server):
     server = sip2_server("wrong_sequence")
     assert provider.check_card("lib", settings_for(server), "30000001", PIN) == "unavailable"
+
+
+@pytest.mark.django_db
+def test_the_pool_is_sized_per_process_by_sip2_pool_size(settings, sip2_library):
+    """Each web worker has a pool of its own: SIP2_POOL_SIZE caps it below the library's own
+    "connections at most", so many workers do not open workers x that many connections."""
+    from bibblix.patrons.services import sip2_settings
+
+    provider = sip2_library(port=6001, pool_size=6)
+    settings.SIP2_POOL_SIZE = 2
+    assert sip2_settings(provider).pool_size == 2
+    settings.SIP2_POOL_SIZE = 10
+    assert sip2_settings(provider).pool_size == 6  # the library's own limit still holds
