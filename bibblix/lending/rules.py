@@ -72,17 +72,11 @@ def rules_cache_key(municipality_id: int) -> str:
 
 
 def is_connected(municipality_id: int, day: datetime.date) -> bool:
-    """Whether the municipality is connected on `day`; cached for a minute, as connections
-    change by the day."""
+    """Whether the municipality is connected on `day` (the member register's cached answer,
+    cleared at once when a connection changes)."""
     from bibblix.members import services as members
 
-    cache = caches["local"]
-    key = f"lending:connected:{municipality_id}:{day.isoformat()}"
-    connected = cache.get(key)
-    if connected is None:
-        connected = members.connected_on(day).filter(pk=municipality_id).exists()
-        cache.set(key, connected, RULES_CACHE_SECONDS)
-    return connected
+    return municipality_id in members.connected_municipality_ids(day)
 
 
 def refuse(rule: str, **params) -> LendingRefused:

@@ -4,7 +4,9 @@
 """
 
 import datetime
+import time
 
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -55,9 +57,52 @@ def connected_on(day: datetime.date | None = None) -> QuerySet[Organisation]:
     )
 
 
+# --- the one cache of connected municipalities --------------------------------------------------
+# Every request of a logged-in child and every borrow asks which municipalities are connected.
+# The answer is kept in each process's memory ("local" cache, no round trip) under a generation
+# number that lives in the shared cache (Redis in production). A saved or deleted connection
+# event or organisation (`signals.py`) bumps the generation: the process that made the change
+# sees it at once, every other process within GENERATION_SECONDS, when it next reads the
+# generation. Writes that send no signal (queryset update(), bulk_create) call
+# forget_connected_municipalities() themselves.
+CONNECTED_CACHE_SECONDS = 60  # a day's answer changes only by an event, so this is a safety net
+GENERATION_SECONDS = 1.0
+_GENERATION_KEY = "members:connected-generation"
+_generation_seen = {"value": 0, "read_at": float("-inf")}
+
+
+def connected_municipality_ids(day: datetime.date | None = None) -> frozenset[int]:
+    """Ids of the municipalities connected on `day` (today by default), cached (see above)."""
+    day = day or today()
+    key = f"members:connected:{_generation()}:{day.isoformat()}"
+    local = caches["local"]
+    ids = local.get(key)
+    if ids is None:
+        ids = frozenset(connected_on(day).values_list("pk", flat=True))
+        local.set(key, ids, CONNECTED_CACHE_SECONDS)
+    return ids
+
+
+def forget_connected_municipalities(**_signal) -> None:
+    """A connection changed: every process's cached answer is stale (a new generation)."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not there yet (or the shared cache was flushed)
+        cache.set(_GENERATION_KEY, int(time.time() * 1000), None)
+    _generation_seen["read_at"] = float("-inf")  # this process reads the new one at once
+
+
+def _generation() -> int:
+    now = time.monotonic()
+    if now - _generation_seen["read_at"] >= GENERATION_SECONDS:
+        _generation_seen["value"] = cache.get(_GENERATION_KEY, 0)
+        _generation_seen["read_at"] = now
+    return _generation_seen["value"]
+
+
 def is_connected(municipality: Organisation, day: datetime.date | None = None) -> bool:
     """Whether `municipality` is connected on `day` (today by default)."""
-    return connected_on(day).filter(pk=municipality.pk).exists()
+    return municipality.pk in connected_municipality_ids(day)
 
 
 def state_on(organisation: Organisation, day: datetime.date | None = None) -> str | None:
@@ -75,7 +120,7 @@ def state_on(organisation: Organisation, day: datetime.date | None = None) -> st
 def connected_libraries(day: datetime.date | None = None) -> QuerySet[Library]:
     """Active libraries of the municipalities connected on `day`."""
     return Library.objects.filter(
-        is_active=True, municipality__in=connected_on(day)
+        is_active=True, municipality_id__in=connected_municipality_ids(day)
     ).select_related("municipality")
 
 
@@ -354,11 +399,13 @@ __all__ = [
     "cancel_planned_step",
     "connect",
     "connected_libraries",
+    "connected_municipality_ids",
     "connection_periods",
     "connection_periods_for",
     "contacts_of",
     "coordinators",
     "connected_on",
+    "forget_connected_municipalities",
     "connection_events_between",
     "describe_route",
     "end_connection",

@@ -1,10 +1,22 @@
-"""Keep a staff user's groups in step with their role."""
+"""Keep a staff user's groups in step with their role, and the cache of connected
+municipalities in step with connection events and organisations."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import StaffProfile
+from .models import ConnectionEvent, Organisation, StaffProfile
 from .roles import ROLE_PERMISSIONS, group_name
+
+
+@receiver(post_save, sender=ConnectionEvent, dispatch_uid="members-connected-event-saved")
+@receiver(post_delete, sender=ConnectionEvent, dispatch_uid="members-connected-event-deleted")
+@receiver(post_save, sender=Organisation, dispatch_uid="members-connected-organisation-saved")
+@receiver(post_delete, sender=Organisation, dispatch_uid="members-connected-organisation-deleted")
+def connections_changed(sender, **kwargs) -> None:
+    """The one place that clears the cached connected municipalities (services.py)."""
+    from .services import forget_connected_municipalities
+
+    forget_connected_municipalities()
 
 
 @receiver(post_save, sender=StaffProfile)

@@ -415,32 +415,8 @@ def get_patron(request) -> Patron | None:
     return patron
 
 
-CONNECTED_CACHE_SECONDS = 60
-
-
 def connected_municipality_ids() -> frozenset[int]:
-    """Ids of the municipalities connected today. Every request of a logged-in child asks, so
-    the answer is cached for a minute (the connection query costs more than the rest of the
-    patron lookup); a saved connection event or municipality clears it (`apps.py`)."""
-    from django.core.cache import caches
-
+    """Ids of the municipalities connected today: the member register's one cached answer."""
     from bibblix.members import services as members
 
-    cache = caches["local"]
-    key = _connected_cache_key()
-    ids = cache.get(key)
-    if ids is None:
-        ids = frozenset(members.connected_on().values_list("pk", flat=True))
-        cache.set(key, ids, CONNECTED_CACHE_SECONDS)
-    return ids
-
-
-def forget_connected_municipalities(**_signal) -> None:
-    """Drop the cached connected municipalities (a connection changed)."""
-    from django.core.cache import caches
-
-    caches["local"].delete(_connected_cache_key())
-
-
-def _connected_cache_key() -> str:
-    return f"patrons:connected:{timezone.localdate().isoformat()}"
+    return members.connected_municipality_ids()
