@@ -219,8 +219,9 @@ else:
 # Children's pages and feeds that are the same for many are cached until the catalogue changes
 # (bibblix/lib/page_cache.py); that needs a cache all web workers share, or a single process.
 PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL) or not IS_PRODUCTION)
-# "local" is always per process: for small answers every request asks and that may be a minute
-# old (loan rules, connected municipalities); a round trip to Redis would cost more than them.
+# "local" is always per process: for small answers every request asks (loan rules, up to a minute
+# old; connected municipalities, under a shared generation read at most once a second); a round
+# trip to Redis on every request would cost more than them.
 CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "bibblix-local",
