@@ -1,12 +1,12 @@
 """Children's pages and OPDS feeds under load, as production serves them (`make bench-pages`).
 
 Starts Bibblix with gunicorn (2 workers, BIBBLIX_ENV=production, DEBUG off, fingerprinted static
-files, the Redis cache when REDIS_URL is set) on loopback against the demo data on SQLite, and next
-to it a bare Django endpoint with no middleware (benchmarks/ceiling_wsgi.py) as the ceiling. wrk
-hits each URL for BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99,
-the ratio to the ceiling and the resident memory of each web worker afterwards.
+files, the Redis cache of REDIS_URL, which production requires) on loopback against the demo data
+in PostgreSQL (BENCH_DATABASE_URL; production refuses SQLite), and next to it a bare Django
+endpoint with no middleware (benchmarks/ceiling_wsgi.py) as the ceiling. wrk hits each URL for
+BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99, the ratio to the ceiling and the resident memory of each web worker afterwards.
 
-The demo data is loaded once into var/bench_pages/ and kept (BENCH_FRESH=1 loads it again).
+The demo data is loaded once into that database and kept (BENCH_FRESH=1 loads it again).
 """
 
 import base64
@@ -29,11 +29,15 @@ WRK = shutil.which("wrk") or "/usr/bin/wrk"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WORKERS = 2
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bibblix_bench"
+)
 
 
 def environment(work: Path = WORK, database_url: str = "") -> dict[str, str]:
     """The production environment of the benchmark server (and of its set-up commands), kept in
-    `work` (keys, media, static files); SQLite in `work` unless `database_url` says otherwise."""
+    `work` (keys, media, static files); the demo's PostgreSQL database unless `database_url` says
+    otherwise (production refuses SQLite)."""
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
@@ -41,7 +45,7 @@ def environment(work: Path = WORK, database_url: str = "") -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "bibblix.settings",
             "BIBBLIX_ENV": "production",
             "BIBBLIX_VAR_DIR": str(work),
-            "DATABASE_URL": database_url or f"sqlite:///{work / 'bench.sqlite3'}",
+            "DATABASE_URL": database_url or DATABASE_URL,
             "MEDIA_ROOT": str(work / "media"),
             "STATIC_ROOT": str(work / "static"),
             "SECRET_KEY": _kept_secret(work, "secret_key"),
@@ -79,6 +83,10 @@ def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
+LOADED = """
+from bibblix.catalogue.models import Book
+print("LOADED", Book.objects.exists())
+"""
 PROBE = """
 from django.conf import settings
 from importlib import import_module
@@ -97,15 +105,13 @@ print("BENCH", store.session_key, theme.slug, book.pk)
 
 def prepare(env: dict[str, str]) -> tuple[str, str, int]:
     """Demo data (once), static files, a logged-in child's session; (session key, theme, book)."""
-    database = WORK / "bench.sqlite3"
-    if os.environ.get("BENCH_FRESH") == "1" and database.exists():
-        database.unlink()
-    if not database.exists():
-        print("Loading the demo data once into", WORK, flush=True)
-        manage(env, "migrate", "--no-input", "-v", "0")
-        # In the embedded mode: production refuses the demo's Bankgirot test file.
-        manage({**env, "BIBBLIX_ENV": "embedded"}, "load_demo_data")
     manage(env, "migrate", "--no-input", "-v", "0")
+    loaded = "LOADED True" in manage(env, "shell", "-c", LOADED, capture=True)
+    if os.environ.get("BENCH_FRESH") == "1" or not loaded:
+        print("Loading the demo data once into", env["DATABASE_URL"], flush=True)
+        manage(env, "flush", "--no-input", "-v", "0")
+        # In the embedded mode: production refuses the demo's Bankgirot test files.
+        manage({**env, "BIBBLIX_ENV": "embedded"}, "load_demo_data")
     collect_static(env)
     return probe(env)
 
@@ -262,7 +268,21 @@ def print_table(top: dict, results: list[tuple[str, str, dict]]) -> None:
         )
 
 
+def ensure_database(url: str) -> None:
+    """The benchmark's PostgreSQL database, created when missing."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    admin = server.replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
+    # Production needs Redis: the local server's database 9 unless REDIS_URL names another.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+    ensure_database(DATABASE_URL)
     env = environment()
     table = pages(*prepare(env))
     top, ceiling_memory = measure_ceiling(env)
@@ -272,7 +292,7 @@ def main() -> None:
         memory = worker_memory_mb(server)
     finally:
         stop(server)
-    cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
+    cache = "Redis, PostgreSQL"
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M %Z')} on {socket.gethostname()}, {os.cpu_count()} CPUs"
     )

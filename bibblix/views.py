@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
 from bibblix.lending import services as lending
-from bibblix.lib.page_cache import shared_page, visitor
+from bibblix.lib.page_cache import child_page, shared_page, visitor
 from bibblix.members import services as members
 from bibblix.patrons import services as patrons
 
@@ -19,18 +19,26 @@ ROW = 12  # books in a row of covers
 
 
 @shared_page(visitor)
+@child_page(patrons.get_patron)
 def home(request):
     """The children's start page: "Fortsätt läsa" for a child with loans, the librarians' tips,
-    then the shelves and themes as rows of covers."""
+    then the shelves and themes as rows of covers. Visitors share one copy; a logged-in child's
+    (with their loans and recommendations) is kept for them until something of theirs or the
+    catalogue changes (bibblix.lib.page_cache)."""
     patron = patrons.get_patron(request)
+    reading_now = lending.reading_now(patron, limit=ROW) if patron else []
     context = {
         "municipalities": members.connected_on().order_by("name"),
         "featured": catalogue.featured_books(limit=ROW),
-        "reading_now": lending.reading_now(patron, limit=ROW) if patron else [],
+        "reading_now": reading_now,
         "free_to_try": catalogue.free_to_try_books(limit=ROW),
         "theme_rows": catalogue.theme_rows(ROW),
     }
-    return render(request, "home.html", context)
+    response = render(request, "home.html", context)
+    response.cache_until = min(
+        (lending.next_days_left_change(loan) for loan in reading_now), default=None
+    )
+    return response
 
 
 # When the accessibility statement was last reviewed (the law asks for the date on the page).

@@ -11,6 +11,8 @@ class LendingConfig(AppConfig):
 
         # Loan policies show on book pages and feeds (loan period, copies): cached pages go stale.
         page_cache.watch("lending.loanpolicy")
+        # A child's loans, holds, favourites and reading positions: their own cached pages.
+        page_cache.watch_personal("lending")
 
         from bibblix.patrons.services import patron_data_requested
 

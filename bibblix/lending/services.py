@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bibblix.lib.page_cache import bump_child
 from bibblix.lib.rows import get_row
 from bibblix.patrons.services import record_activity
 from bibblix.usage import services as usage
@@ -93,6 +94,14 @@ def days_left(loan: Loan, now: datetime.datetime | None = None) -> int:
     return max(0, -int(-seconds // 86400))
 
 
+def next_days_left_change(loan: Loan, now: datetime.datetime | None = None) -> datetime.datetime:
+    """When `days_left(loan)` next changes (or the loan ends)."""
+    now = now or timezone.now()
+    if loan.due_at <= now:
+        return now
+    return loan.due_at - datetime.timedelta(days=days_left(loan, now) - 1)
+
+
 # --- locks ------------------------------------------------------------------------------------
 
 
@@ -158,6 +167,7 @@ def _close_expired(patron, book, now: datetime.datetime) -> None:
         patron=patron, book_id=book.pk, returned_at__isnull=True, due_at__lte=now
     ):
         Loan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(returned_at=loan.due_at)
+        bump_child(patron.pk)
         _record_for(UsageEvent.Kind.EXPIRED, book, patron, loan.due_at)
 
 
@@ -184,6 +194,7 @@ def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) 
             [patron.pk, book.pk, now, due, *event.values()],
         )
         (loan_id,) = cursor.fetchone()
+    bump_child(patron.pk)  # no model signal for this insert (the ORM's create sends one)
     loan = Loan(pk=loan_id, patron=patron, book=book, borrowed_at=now, due_at=due)
     loan._state.adding = False
     loan._state.db = connection.alias
@@ -233,9 +244,11 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
                 _close_expired(patron, book, now)
             loan = _create_loan(patron, book, rules, now, UsageEvent.Kind.BORROWED)
             record_activity(patron, now)
-            if book.licence_model == "concurrent":
-                # Borrowing a book you queued for uses up your place in the queue.
+            # Borrowing a book you queued for uses up your place in the queue.
+            if book.licence_model == "concurrent" and (
                 open_holds().filter(patron=patron, book=book).update(fulfilled_at=now, loan=loan)
+            ):
+                _queue_moved(book.pk)
             return loan, True
     if free > 0:
         # A copy freed by a loan that ended before `expire_loans` ran belongs to the children
@@ -274,6 +287,7 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
             returned_at=now
         )
         if returned:
+            bump_child(patron.pk)
             _record_for(UsageEvent.Kind.RETURNED, book, patron, now)
             _advance_holds(book, now)
     if returned:
@@ -422,8 +436,15 @@ def cancel_hold(patron, hold_id: int, now: datetime.datetime | None = None) -> b
         return False
     now = now or timezone.now()
     if open_holds().filter(pk=hold.pk).update(cancelled_at=now):
+        bump_child(patron.pk)
+        _queue_moved(hold.book_id)
         record_activity(patron, now)
     return True
+
+
+def _queue_moved(book_id: int) -> None:
+    """The places of everyone still in a book's queue may have changed (Mina böcker shows them)."""
+    bump_child(*open_holds().filter(book_id=book_id).values_list("patron_id", flat=True))
 
 
 def _advance_holds(book, now: datetime.datetime) -> int:
@@ -451,6 +472,8 @@ def _advance_holds(book, now: datetime.datetime) -> int:
             free -= 1
             given += 1
         Hold.objects.filter(pk=hold.pk).update(fulfilled_at=now, loan=loan)
+        bump_child(patron.pk)
+        _queue_moved(book.pk)
     return given
 
 
@@ -472,12 +495,13 @@ def expire_loans(now: datetime.datetime | None = None) -> tuple[int, int]:
             book = _lock_book(book_id, now, available_only=False)
             rows = list(
                 due.filter(book_id=book_id).values(
-                    "pk", "due_at", "patron__municipality_id", "patron__library_id"
+                    "pk", "due_at", "patron_id", "patron__municipality_id", "patron__library_id"
                 )
             )
             for row in rows:
                 if due.filter(pk=row["pk"]).update(returned_at=row["due_at"]):
                     closed += 1
+                    bump_child(row["patron_id"])
                     _record(
                         UsageEvent.Kind.EXPIRED,
                         book,

@@ -13,13 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibblix.catalogue import services as catalogue
+from bibblix.lib.page_cache import child_page
 from bibblix.patrons.auth import patron_required
 
 from . import services
 
 
 @patron_required
+@child_page(lambda request: request.patron)
 def my_books(request):
+    """Mina böcker, kept for the child until something of theirs changes (page_cache)."""
     patron = request.patron
     loans = sorted(services.reading_now(patron), key=lambda loan: loan.due_at)
     context = {
@@ -28,7 +31,12 @@ def my_books(request):
         "favourites": services.favourites(patron),
         "finished": services.finished_books(patron),
     }
-    return render(request, "lending/my_books.html", context)
+    response = render(request, "lending/my_books.html", context)
+    # The days left of a loan change by the clock, and an ended loan leaves the page.
+    response.cache_until = min(
+        (services.next_days_left_change(loan) for loan in loans), default=None
+    )
+    return response
 
 
 def _next(request, default: str) -> str:

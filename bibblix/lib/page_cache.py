@@ -17,6 +17,7 @@ only: `PAGE_CACHE` is then off in production (settings.py).
 """
 
 import hashlib
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -81,7 +83,8 @@ def bumps_deferred():
 
 
 def _new_version() -> str:
-    return f"{time.time_ns():x}"
+    # Random as well as the time: a clock stopped in a test must not give the same version twice.
+    return f"{time.time_ns():x}-{secrets.token_hex(4)}"
 
 
 def watch(*labels: str) -> None:
@@ -215,3 +218,143 @@ def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
         value = build()
         _set(key, value)
     return value
+
+
+# --- one child's own pages ---------------------------------------------------------------------
+#
+# A logged-in child's Mina böcker (and what is costly on their home page, their recommendations)
+# is built for them alone and kept per child under a *child version*: any save or delete of a
+# row of theirs in a watched app (`watch_personal`: loans, holds, favourites, reading positions,
+# reading days, badges, challenges, ratings) replaces it, and so must every write that sends no
+# signal (`bump_child`). The version lives in the shared cache only (never per process): a child
+# who returns a book in one worker sees it gone in the next request, whichever worker answers.
+# A page is never served to another child: its key holds the child's id and their version.
+
+CHILD_VERSION_KEY = "bibblix:child-version:{}"
+CHILD_TIMEOUT = 15 * 60
+_personal: set[str] = set()
+
+
+def child_version(patron_id: int) -> str:
+    """The child's current version (made on first use)."""
+    key = CHILD_VERSION_KEY.format(patron_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _new_version(), CHILD_TIMEOUT * 4)
+        version = cache.get(key) or _new_version()
+    return version
+
+
+def bump_child(*patron_ids: int | None) -> None:
+    """Make the cached pages of these children stale: now, and again when the transaction
+    commits (a page built between the two from rows not yet committed is then never served)."""
+    keys = [CHILD_VERSION_KEY.format(pk) for pk in set(patron_ids) if pk is not None]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def watch_personal(*labels: str) -> None:
+    """Bump the child's version on any save or delete of these models' rows ("app" or
+    "app.model" labels; the rows have a `patron_id`)."""
+    _personal.update(label.lower() for label in labels)
+    for signal in (post_save, post_delete):
+        signal.connect(_on_personal_change, dispatch_uid="bibblix-child-cache")
+
+
+def _on_personal_change(sender, instance=None, **kwargs) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or not (meta.app_label in _personal or meta.label_lower in _personal):
+        return
+    patron_id = getattr(instance, "patron_id", None)
+    if patron_id is not None:
+        bump_child(patron_id)
+
+
+def _child_lookup(patron_id: int, key_parts: list[str]) -> tuple[str, str, object]:
+    """(the child's version, the entry's key, its value or None): one round trip to the cache for
+    both the version and the entry (kept with the version it was built at)."""
+    parts = [
+        str(patron_id),
+        content_version(),
+        timezone.localdate().isoformat(),
+        translation.get_language() or "",
+        *key_parts,
+    ]
+    key = "child:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+    version_key = CHILD_VERSION_KEY.format(patron_id)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key) or child_version(patron_id)
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        return version, key, None
+    return version, key, entry[1]
+
+
+def cached_for_child(patron_id: int, key_parts: list[str], build: Callable[[], object]):
+    """`build()` once per child version, content version, day, language and `key_parts`, for
+    this child only (their recommendations)."""
+    if not getattr(settings, "PAGE_CACHE", True):
+        return build()
+    version, key, value = _child_lookup(patron_id, key_parts)
+    if value is None:
+        value = build()
+        cache.set(key, (version, value), CHILD_TIMEOUT)
+    return value
+
+
+def child_page(patron: Callable[[HttpRequest], object]):
+    """Cache a logged-in child's page for that child alone (see above): `patron(request)` gives
+    the child (None: not cached). The view may set `response.cache_until` (an aware datetime)
+    when its page changes by the clock (a loan's days left)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            child = patron(request) if getattr(settings, "PAGE_CACHE", True) else None
+            if request.method not in ("GET", "HEAD") or child is None or _has_messages(request):
+                return view(request, *args, **kwargs)
+            htmx = getattr(request, "htmx", None)
+            version, key, entry = _child_lookup(
+                child.pk,
+                [
+                    request.get_host(),
+                    request.path,
+                    "&".join(sorted(request.META.get("QUERY_STRING", "").split("&"))),
+                    "fragment" if htmx and not htmx.boosted else "page",
+                ],
+            )
+            token = get_token(request)
+            secret = request.META.get("CSRF_COOKIE", "")
+            etag = f'"{hashlib.blake2b((key + version + secret).encode(), digest_size=16).hexdigest()}"'
+            if entry is not None and entry[3] is not None and time.time() >= entry[3]:
+                entry = None
+            if entry is None:
+                request._page_cache_render = True
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    request._page_cache_render = False
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return _with_token(response, token)
+                until = getattr(response, "cache_until", None)
+                until = until.timestamp() if until is not None else None
+                timeout = CHILD_TIMEOUT
+                if until is not None:
+                    timeout = max(1, min(CHILD_TIMEOUT, int(until - time.time())))
+                entry = (response.content, response["Content-Type"], _kept_headers(response), until)
+                cache.set(key, (version, entry), timeout)
+            else:
+                not_modified = get_conditional_response(request, etag=etag)
+                if not_modified is not None:
+                    return _headers(not_modified, etag)
+            content, content_type, headers, _until = entry
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            return _headers(_with_token(response, token), etag)
+
+        return wrapper
+
+    return decorate

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from bibblix.catalogue import services as catalogue
 from bibblix.lending import services as lending
+from bibblix.lib.page_cache import bump_content_version, cached_for_child
 from bibblix.usage.services import AGE_BANDS, age_band
 
 from .models import CoReading, LibraryTip, Rating
@@ -121,7 +122,17 @@ def library_tips(library_id: int | None, limit: int = 12) -> list:
 
 def recommend(patron, limit: int = 12) -> list:
     """The child's personal shelf: from their own reading; the librarians' shelves for a child
-    who has finished nothing yet (or too little to go on)."""
+    who has finished nothing yet (or too little to go on). Kept for the child until their
+    reading (a loan, a finished book, a rating: their child version) or the catalogue (the
+    content version, which tips and co-reading bump too) changes (bibblix.lib.page_cache)."""
+    return cached_for_child(
+        patron.pk,
+        ["recommend", str(patron.library_id), str(limit)],
+        lambda: _recommend(patron, limit),
+    )
+
+
+def _recommend(patron, limit: int) -> list:
     seeds, read = _seeds(patron)
     books = _score(seeds, read, child_age_band(patron), limit)
     if len(books) < limit:
@@ -141,6 +152,16 @@ def recommend(patron, limit: int = 12) -> list:
 def book_recommendations(book, patron=None, limit: int = 6) -> list:
     """ "Om du gillade den här": books like this one, in the child's band (the book's band for a
     visitor), not ones the child has finished."""
+    if patron is not None:
+        return cached_for_child(
+            patron.pk,
+            ["liked", str(book.pk), str(limit)],
+            lambda: _book_recommendations(book, patron, limit),
+        )
+    return _book_recommendations(book, None, limit)
+
+
+def _book_recommendations(book, patron, limit: int) -> list:
     read: set[int] = set()
     band = BANDS[age_band(book.age_min)]
     if patron is not None:
@@ -165,4 +186,5 @@ def compute_co_reading(min_readers: int = MIN_CO_READERS) -> int:
         if n >= min_readers
     ]
     CoReading.objects.bulk_create(kept, batch_size=2000)
+    bump_content_version()  # recommendations are cached per content version
     return len(kept)

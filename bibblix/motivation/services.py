@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bibblix.lending import services as lending
+from bibblix.lib.page_cache import bump_child
 
 from .badges import BY_SLUG, FACT_THEME, Reading, earned
 from .models import BadgeAward, Challenge, Participation, Rating, ReadingDay
@@ -46,6 +47,7 @@ def record_reading(
     """Receiver of lending's `reading_recorded`: add to the day's log, move challenges on and
     award badges, in a savepoint of the progress transaction."""
     when = when or timezone.now()
+    bump_child(patron.pk)  # the day's minutes and pages change by update(), without a signal
     with transaction.atomic():
         _lock_child(patron)
         new_day = bool(pages or seconds) and _add_to_day(
@@ -143,6 +145,7 @@ def award_badges(patron, now: datetime.datetime | None = None) -> list[str]:
     have = set(BadgeAward.objects.filter(patron=patron).values_list("badge", flat=True))
     new = [slug for slug in earned(_reading(patron)) if slug not in have]
     if new:
+        bump_child(patron.pk)
         BadgeAward.objects.bulk_create(
             [BadgeAward(patron=patron, badge=slug, awarded_at=now) for slug in new],
             ignore_conflicts=True,
@@ -161,6 +164,7 @@ def unseen_badges(patron) -> list:
     rows = list(BadgeAward.objects.filter(patron=patron, seen_at__isnull=True))
     if rows:
         BadgeAward.objects.filter(pk__in=[r.pk for r in rows]).update(seen_at=timezone.now())
+        bump_child(patron.pk)
     return [BY_SLUG[r.badge] for r in rows if r.badge in BY_SLUG]
 
 
@@ -263,6 +267,7 @@ def complete_challenges(patron, now: datetime.datetime | None = None) -> int:
             completed += Participation.objects.filter(
                 pk=place.pk, completed_at__isnull=True
             ).update(completed_at=now)
+            bump_child(patron.pk)
     return completed
 
 
@@ -302,6 +307,7 @@ def rate(patron, book_id: int, value: int) -> Rating:
             )
     except IntegrityError:  # a parallel first tap inserted it
         Rating.objects.filter(patron=patron, book_id=book_id).update(value=value, updated_at=now)
+        bump_child(patron.pk)
         row = Rating.objects.get(patron=patron, book_id=book_id)
     return row
 

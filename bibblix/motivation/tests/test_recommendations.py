@@ -112,3 +112,59 @@ def test_recommendations_api_is_the_childs_own(child, shelf, read_book):
     read_book(child.patron, shelf["read"], at=DAY)
     answer = child.get("/api/v1/me/recommendations").json()
     assert answer[0]["title"] == "Mysteriet 2"
+
+
+# --- kept per child (bibblix.lib.page_cache.cached_for_child) ---------------------------------
+
+
+def _queries(call) -> tuple[int, list]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = call()
+    return len(captured), result
+
+
+def test_recommendations_are_kept_until_the_childs_reading_changes(
+    patron_ale, shelf, read_book, make_book
+):
+    from bibblix.lending import services as lending
+
+    read_book(patron_ale, shelf["read"], at=DAY)
+    built, first = _queries(lambda: services.recommend(patron_ale))
+    kept, again = _queries(lambda: services.recommend(patron_ale))
+    assert built > 0 and kept == 0 and [b.pk for b in again] == [b.pk for b in first]
+    # A new loan: worked out again.
+    lending.borrow(patron_ale, shelf["other"].pk)
+    rebuilt, _ = _queries(lambda: services.recommend(patron_ale))
+    assert rebuilt > 0
+    # A finished book leaves the shelf at once.
+    assert shelf["next"].pk in {b.pk for b in services.recommend(patron_ale)}
+    read_book(patron_ale, shelf["next"], at=DAY)
+    assert shelf["next"].pk not in {b.pk for b in services.recommend(patron_ale)}
+
+
+def test_a_catalogue_change_gives_fresh_recommendations(patron_ale, shelf, read_book):
+    read_book(patron_ale, shelf["read"], at=DAY)
+    assert shelf["theme"].pk in {b.pk for b in services.recommend(patron_ale)}
+    shelf["theme"].is_withdrawn = True
+    shelf["theme"].save()
+    assert shelf["theme"].pk not in {b.pk for b in services.recommend(patron_ale)}
+
+
+def test_a_library_tip_shows_for_a_new_child_at_once(patron_ale, make_book):
+    assert services.recommend(patron_ale) == []
+    tip = make_book("Bibliotekariens tips")
+    LibraryTip.objects.create(library_id=patron_ale.library_id, book=tip, position=1)
+    assert [b.pk for b in services.recommend(patron_ale)] == [tip.pk]
+
+
+def test_one_childs_recommendations_are_not_another_childs(
+    patron_ale, shelf, read_book, make_patron, ale
+):
+    read_book(patron_ale, shelf["read"], at=DAY)
+    mine = services.recommend(patron_ale)
+    assert mine
+    other = make_patron(ale)
+    assert services.recommend(other) != mine

@@ -1,0 +1,174 @@
+"""Mina böcker costs the same queries however many books a child has, and is kept for that child
+alone until something of theirs changes (bibblix.lib.page_cache.child_page)."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bibblix.catalogue.models import BookContributor, Contributor
+from bibblix.lending import services
+
+NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+
+
+def queries(client, url="/my/") -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def without_tokens(page: str) -> str:
+    """The page without its CSRF tokens (masked anew in every answer)."""
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def my_books(client) -> str:
+    response = client.get("/my/")
+    assert response.status_code == 200
+    return without_tokens(response.content.decode())
+
+
+def give_books(patron, make_book, start: int, count: int) -> None:
+    """Loans (each book with two authors), a favourite and a finished book per step."""
+    for number in range(start, start + count):
+        book = make_book(f"Lånad {number}")
+        for position in range(2):
+            author = Contributor.objects.create(name=f"Författare {number}-{position}")
+            BookContributor.objects.create(book=book, contributor=author, position=position)
+        services.borrow(patron, book.pk)
+        services.toggle_favourite(patron, make_book(f"Vill läsa {number}").pk)
+        services.mark_finished(patron, make_book(f"Läst {number}").pk)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_books_queries_do_not_grow_with_loans(child, make_book, settings):
+    settings.PAGE_CACHE = False  # count the queries of building the page
+    give_books(child.patron, make_book, 0, 1)
+    child.get("/my/")  # shows (and marks seen) the badges just earned, once
+    few, _page = queries(child)
+    give_books(child.patron, make_book, 1, 4)
+    child.get("/my/")
+    many, page = queries(child)
+    assert "Lånad 4" in page and "Vill läsa 4" in page and "Läst 4" in page
+    assert many == few
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_second_visit_costs_only_the_childs_own_row(child, make_book):
+    give_books(child.patron, make_book, 0, 2)
+    child.get("/my/")  # shows (and marks seen) the badges just earned, once
+    first, page = queries(child)
+    with CaptureQueriesContext(connection) as captured:
+        cached = child.get("/my/").content.decode()
+    # Only the session (from Redis in production) and the child's own row.
+    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in captured]
+    assert tables == ['"django_session"', '"patrons_patron"'] and first > 10
+    # The same page, with this visitor's own CSRF token (no placeholder left).
+    assert without_tokens(cached) == without_tokens(page) and "csrf-placeholder" not in cached
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_child_never_gets_the_first_childs_page(child, make_book, make_patron, ale):
+    from bibblix.patrons.services import SESSION_KEY
+
+    services.borrow(child.patron, make_book("Bara min bok").pk)
+    assert "Bara min bok" in my_books(child)
+    other = Client()
+    session = other.session
+    session[SESSION_KEY] = str(make_patron(ale).public_id)
+    session.save()
+    assert "Bara min bok" not in my_books(other)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["return", "borrow", "favourite", "finished", "progress", "expired", "queue moved"],
+)
+def test_a_change_of_the_childs_reading_shows_at_once(change, child, make_book, make_patron, ale):
+    patron = child.patron
+    with time_machine.travel(NOW, tick=False):
+        loan, _ = services.borrow(patron, make_book("Första boken").pk)
+        popular = make_book("Populär", copies=1)
+        ahead = make_patron(ale)
+        services.borrow(make_patron(ale), popular.pk)
+        services.place_hold(ahead, popular.pk)
+        services.place_hold(patron, popular.pk)
+        before = my_books(child)
+        assert "Första boken" in before and "Plats 2 i kön" in before
+        assert my_books(child) == before  # kept
+        if change == "return":
+            services.return_loan(patron, loan.pk)
+            expected, gone = None, "Första boken"
+        elif change == "borrow":
+            services.borrow(patron, make_book("Andra boken").pk)
+            expected, gone = "Andra boken", None
+        elif change == "favourite":
+            services.toggle_favourite(patron, make_book("Drömboken").pk)
+            expected, gone = "Drömboken", None
+        elif change == "finished":
+            services.mark_finished(patron, make_book("Klar bok").pk)
+            expected, gone = "Klar bok", None
+        elif change == "progress":
+            services.record_progress(patron, loan.book_id, "mitten", 0.5)
+            expected, gone = "50", None
+        elif change == "queue moved":
+            services.cancel_hold(ahead, ahead.holds.get().pk)
+            expected, gone = "Plats 1 i kön", "Plats 2 i kön"
+    if change == "expired":
+        with time_machine.travel(NOW + datetime.timedelta(days=40), tick=False):
+            services.expire_loans()
+            after = my_books(child)
+        assert "Första boken" not in after.split("Vill läsa")[0]
+        return
+    with time_machine.travel(NOW, tick=False):
+        after = my_books(child)
+    assert after != before
+    if expected:
+        assert expected in after
+    if gone:
+        assert gone not in after.split("Vill läsa")[0]
+
+
+def test_days_left_move_on_by_the_clock(child, make_book):
+    with time_machine.travel(NOW, tick=False):
+        services.borrow(child.patron, make_book("Klockboken").pk)
+        assert "28 dagar kvar" in my_books(child)
+    with time_machine.travel(NOW + datetime.timedelta(days=1, minutes=1), tick=False):
+        assert "27 dagar kvar" in my_books(child)
+
+
+def test_a_catalogue_change_shows_on_my_books(child, make_book):
+    with time_machine.travel(NOW, tick=False):
+        book = make_book("Gammal titel")
+        services.borrow(child.patron, book.pk)
+        assert "Gammal titel" in my_books(child)
+        book.title = "Ny titel"
+        book.save()
+        assert "Ny titel" in my_books(child)
+
+
+def test_a_childs_home_page_is_kept_for_them_and_shows_a_new_loan_at_once(
+    child, make_book, make_patron, ale
+):
+    from bibblix.patrons.services import SESSION_KEY
+
+    with time_machine.travel(NOW, tick=False):
+        first = make_book("Hemmabok ett")
+        services.borrow(child.patron, first.pk)
+        child.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            page = without_tokens(child.get("/").content.decode())
+        assert "Hemmabok ett" in page and len(captured) == 2  # session and the child's row
+        services.borrow(child.patron, make_book("Hemmabok två").pk)
+        assert "Hemmabok två" in without_tokens(child.get("/").content.decode())
+        other = Client()
+        session = other.session
+        session[SESSION_KEY] = str(make_patron(ale).public_id)
+        session.save()
+        assert "Hemmabok ett" not in other.get("/").content.decode()
