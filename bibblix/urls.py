@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("shelves/<int:pk>/", views.shelf, name="shelf"),
     path("integritet/", views.privacy_children, name="privacy_children"),
     path("integritet/vardnadshavare/", views.privacy_guardians, name="privacy_guardians"),
     path("tillganglighet/", views.accessibility, name="accessibility"),

@@ -3,13 +3,15 @@
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from bibblix.catalogue import services as catalogue
+from bibblix.catalogue.views import PER_PAGE
 from bibblix.lending import services as lending
 from bibblix.lib.page_cache import child_page, shared_page, visitor
 from bibblix.members import services as members
@@ -39,6 +41,21 @@ def home(request):
         (lending.next_days_left_change(loan) for loan in reading_now), default=None
     )
     return response
+
+
+@shared_page(visitor)
+def shelf(request, pk: int):
+    """/shelves/<id>/: every book on one of the librarians' shelves ("Visa alla" on its row), a
+    page at a time. Here and not in the catalogue app because which shelves a child may open
+    depends on who is logged in (their municipality's own shelves), and the catalogue does not
+    import patrons. A visitor sees the national shelves; internal lists are a 404 for everyone."""
+    patron = patrons.get_patron(request)
+    chosen = catalogue.children_shelf(pk, patron.municipality_id if patron else None)
+    if chosen is None:
+        raise Http404
+    books = catalogue.shelf_children_books(chosen)
+    page = Paginator(books, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "catalogue/shelf.html", {"shelf": chosen, "page": page})
 
 
 # When the accessibility statement was last reviewed (the law asks for the date on the page).

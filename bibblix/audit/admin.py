@@ -4,15 +4,57 @@ own trail on its history page (AuditHistoryMixin).
 Staff scoping comes from members.services, the one helper every staff lookup goes through; this is
 the only place the audit app reads another app, and only for presentation."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bibblix.lib.money_fields import money_label, money_value
 
 from .models import AuditEntry
 from .services import history_for
+
+
+def _model_of(entry: AuditEntry):
+    try:
+        return apps.get_model(entry.app_label, entry.model)
+    except LookupError:  # a model since removed: the trail outlives it
+        return None
+
+
+def action_label(entry: AuditEntry) -> str:
+    """The recorded verb as staff read it (the common ones translated)."""
+    try:
+        return str(AuditEntry.Action(entry.action).label)
+    except ValueError:
+        return entry.action
+
+
+def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) per change: labels as in the staff area's forms, amounts
+    in kronor and rates in per cent rather than öre and basis points."""
+    model = _model_of(entry)
+    rows = []
+    for name, pair in (entry.changes or {}).items():
+        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        try:
+            label = str(money_label(model._meta.get_field(name))) if model else name
+        except FieldDoesNotExist:
+            label = name
+        rows.append(
+            tuple(
+                [
+                    label,
+                    *("—" if v in (None, "") else money_value(name, v) for v in (before, after)),
+                ]
+            )
+        )
+    return rows
 
 
 def _scoped(request, queryset):
@@ -30,11 +72,37 @@ def _scoped(request, queryset):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, read-only for everyone; a municipality's staff see their own rows."""
 
-    list_display = ["at", "username", "action", "app_label", "model", "object_repr", "reason"]
+    list_display = ["at", "username", "action_shown", "area", "kind", "object_repr", "reason"]
     list_filter = ["app_label", "action", "model"]
     search_fields = ["object_repr", "username", "reason"]
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = ["changes_shown" if f.name == "changes" else f.name for f in AuditEntry._meta.fields]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("action"), ordering="action")
+    def action_shown(self, entry: AuditEntry) -> str:
+        return action_label(entry)
+
+    @admin.display(description=gettext_lazy("area"), ordering="app_label")
+    def area(self, entry: AuditEntry) -> str:
+        try:
+            return str(apps.get_app_config(entry.app_label).verbose_name)
+        except LookupError:
+            return entry.app_label
+
+    @admin.display(description=gettext_lazy("kind"), ordering="model")
+    def kind(self, entry: AuditEntry) -> str:
+        model = _model_of(entry)
+        return str(model._meta.verbose_name) if model else entry.model
+
+    @admin.display(description=gettext_lazy("changes"))
+    def changes_shown(self, entry: AuditEntry) -> str:
+        rows = change_rows(entry)
+        if not rows:
+            return "—"
+        return format_html_join("", "<div><strong>{}</strong>: {} → {}</div>", rows) or format_html(
+            "—"
+        )
 
     def get_queryset(self, request):
         return _scoped(request, super().get_queryset(request).select_related("user"))
@@ -67,7 +135,10 @@ class AuditHistoryMixin:
             "title": _("History: %s") % obj,
             "subtitle": None,
             "object": obj,
-            "entries": _scoped(request, history_for(obj)),
+            "entries": [
+                (entry, action_label(entry), change_rows(entry))
+                for entry in _scoped(request, history_for(obj))
+            ],
             "opts": self.model._meta,
             "app_label": self.model._meta.app_label,
             **(extra_context or {}),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bibblix.lib.money import format_percent, format_sek
+from bibblix.lib.money_fields import InKronor
 from bibblix.members.services import is_limited_staff
 
 from .models import (
@@ -12,7 +13,6 @@ from .models import (
     Issuer,
     NumberSeries,
 )
-from .money_fields import money_formfield
 
 
 class AssociationOnlyAdmin(admin.ModelAdmin):
@@ -24,15 +24,6 @@ class AssociationOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return not is_limited_staff(request.user) and super().has_view_permission(request, obj)
-
-
-class InKronor:
-    """Fees typed in kronor and rates in per cent (money_fields.py), stored as öre and basis points."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return money_formfield(db_field) or super().formfield_for_dbfield(
-            db_field, request, **kwargs
-        )
 
 
 class FeeTierInline(InKronor, admin.TabularInline):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bibblix.audit.admin import AuditHistoryMixin
 from bibblix.lib.money import format_sek
+from bibblix.lib.money_fields import InKronor
 from bibblix.members.scoping import MunicipalityScopedAdmin
 
 from . import payment_views
@@ -33,7 +34,7 @@ class MatchedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyAdmin(MunicipalityScopedAdmin):
+class ReadOnlyAdmin(InKronor, MunicipalityScopedAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

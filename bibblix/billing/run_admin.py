@@ -10,8 +10,10 @@ from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bibblix.lib.money import format_sek
+from bibblix.lib.money_fields import InKronor
 from bibblix.members.models import Organisation
 from bibblix.members.scoping import MunicipalityScopedAdmin
 from bibblix.members.services import is_limited_staff
@@ -94,12 +96,23 @@ def with_amounts(queryset):
     )
 
 
+# The ledger's payment states (services.invoice_state) as staff read them.
+STATE_LABELS = {
+    "open": pgettext_lazy("invoice state", "open"),
+    "partly_paid": pgettext_lazy("invoice state", "partly paid"),
+    "paid": pgettext_lazy("invoice state", "paid"),
+    "overpaid": pgettext_lazy("invoice state", "overpaid"),
+    "credited": pgettext_lazy("invoice state", "credited"),
+}
+
+
 def _state(invoice) -> str:
     if invoice.status == Invoice.Status.DRAFT:
         return str(Invoice.Status.DRAFT.label)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         return str(_("credit note"))
-    return invoice_state(invoice.total_ore, invoice.credited, invoice.paid)
+    state = invoice_state(invoice.total_ore, invoice.credited, invoice.paid)
+    return str(STATE_LABELS.get(state, state))
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -118,7 +131,7 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(MunicipalityScopedAdmin):
+class InvoiceAdmin(InKronor, MunicipalityScopedAdmin):
     municipality_field = "buyer"
     list_display = ["number_or_draft", "kind", "issuer", "buyer", "issue_date", "due_date",
                     "total", "paid_amount", "state", "downloads"]  # fmt: skip
@@ -128,15 +141,13 @@ class InvoiceAdmin(MunicipalityScopedAdmin):
     inlines = [InvoiceLineInline]
     change_list_template = "billing/admin/invoice_change_list.html"
     exclude = ["parties"]
+    readonly_fields = [f.name for f in Invoice._meta.fields if f.name != "parties"]
 
     def get_queryset(self, request):
         queryset = with_amounts(super().get_queryset(request))
         if is_limited_staff(request.user):
             queryset = queryset.filter(status=Invoice.Status.ISSUED)
         return queryset
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Invoice._meta.fields if f.name != "parties"]
 
     def has_add_permission(self, request):
         return False

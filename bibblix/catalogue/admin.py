@@ -95,7 +95,7 @@ class BookAdmin(NationalCatalogueAdmin):
     list_display = [
         "title",
         "language",
-        "age_label",
+        "ages",
         "layout",
         "licence_model",
         "available_from",
@@ -134,6 +134,11 @@ class BookAdmin(NationalCatalogueAdmin):
     ]
     form = BookAdminForm
     change_list_template = "admin/catalogue/book/change_list.html"
+
+    @admin.display(description=_("Age"), ordering="age_min")
+    def ages(self, obj: Book) -> str:
+        return obj.age_label
+
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "description", "content_note", "themes"]}),
         (

@@ -359,7 +359,9 @@ class Shelf(models.Model):
 
 class ShelfEntry(models.Model):
     shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE, related_name="entries")
-    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="shelf_entries")
+    book = models.ForeignKey(
+        Book, on_delete=models.CASCADE, related_name="shelf_entries", verbose_name=_("book")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -132,16 +132,28 @@ def shelves_for(municipality=None) -> QuerySet[Shelf]:
     )
 
 
-def shelf_books(shelf: Shelf | None, limit: int | None = None) -> list[Book]:
-    """The available books of `shelf` in the librarians' order."""
-    if shelf is None:
-        return []
-    books = (
-        available_books()
+def children_shelf(pk: int, municipality=None) -> Shelf | None:
+    """Shelf `pk` if it is one of the children's shelves of `municipality` (an Organisation or
+    its id; None: a visitor, national shelves only), else None: internal lists and another
+    municipality's shelves are not the child's to open."""
+    return shelves_for(municipality).filter(pk=pk).first()
+
+
+def shelf_children_books(shelf: Shelf) -> QuerySet[Book]:
+    """The books of `shelf` children may see (`children_books`), in the librarians' order."""
+    return (
+        children_books()
         .filter(shelf_entries__shelf=shelf)
-        .order_by("shelf_entries__position", "title")
+        .order_by("shelf_entries__position", "title", "pk")
         .prefetch_related("book_contributors__contributor")
     )
+
+
+def shelf_books(shelf: Shelf | None, limit: int | None = None) -> list[Book]:
+    """The first `limit` books of `shelf` children may see, in the librarians' order."""
+    if shelf is None:
+        return []
+    books = shelf_children_books(shelf)
     return list(books[:limit] if limit else books)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bibblix.audit.admin import AuditHistoryMixin
 from bibblix.audit.services import record_change
 from bibblix.lib.money import format_sek
+from bibblix.lib.money_fields import InKronor
 from bibblix.members.services import is_limited_staff
 
 from .models import BudgetLine, CostLine, StatusReport
@@ -21,9 +22,9 @@ from .report import TEXT_FIELDS
 # --- budget, costs and status reports (the association's own work) ---------------------------
 
 
-class AssociationOnlyAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class AssociationOnlyAdmin(InKronor, AuditHistoryMixin, admin.ModelAdmin):
     """Rows of the association itself: a municipality's staff never see them, whatever their
-    group's Django permissions say."""
+    group's Django permissions say. Amounts typed and shown in kronor."""
 
     def _may(self, request) -> bool:
         return not is_limited_staff(request.user)

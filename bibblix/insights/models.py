@@ -90,9 +90,7 @@ class BudgetLine(models.Model):
         _("account"), max_length=10, blank=True, help_text=_("BAS account, e.g. 3041 or 5420.")
     )
     label = models.CharField(_("label"), max_length=200)
-    amount_ore = models.BigIntegerField(
-        _("amount (öre, excluding VAT)"), help_text=_("In öre: 150000 is 1 500,00 kr.")
-    )
+    amount_ore = models.BigIntegerField(_("amount (öre, excluding VAT)"))
 
     class Meta:
         ordering = ["year", "quarter", "kind", "account", "label"]
@@ -110,9 +108,7 @@ class CostLine(models.Model):
     date = models.DateField(_("date"))
     label = models.CharField(_("label"), max_length=200)
     account = models.CharField(_("account"), max_length=10, blank=True)
-    amount_ore = models.BigIntegerField(
-        _("amount (öre, excluding VAT)"), help_text=_("In öre: 150000 is 1 500,00 kr.")
-    )
+    amount_ore = models.BigIntegerField(_("amount (öre, excluding VAT)"))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

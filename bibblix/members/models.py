@@ -253,7 +253,10 @@ class StaffProfile(models.Model):
         LIBRARIAN = "librarian", _("Librarian")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     municipality = models.ForeignKey(

@@ -53,7 +53,7 @@ class LocalCard(models.Model):
     pin_hash = models.CharField(_("PIN hash"), max_length=200, editable=False)
     is_blocked = models.BooleanField(_("blocked"), default=False)
     is_child = models.BooleanField(_("child's card"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("local library card")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from bibblix.catalogue.models import Book, Theme
+from bibblix.catalogue.models import Book, Shelf, ShelfEntry, Theme
 from bibblix.lending.models import Loan
 from bibblix.patrons.services import SESSION_KEY
 
@@ -71,7 +71,11 @@ def _check(page, url: str) -> None:
 
 def test_visitors_pages_are_accessible_on_a_phone(phone, ale, catalogue):
     theme, books = catalogue
+    shelf = Shelf.objects.create(slug="sommar", name="Sommarläsning", description="Till stranden.")
+    for position, book in enumerate(books):
+        ShelfEntry.objects.create(shelf=shelf, book=book, position=position)
     for url in [
+        f"/shelves/{shelf.pk}/",
         "/",
         "/books/",
         f"/themes/{theme.slug}/",
@@ -90,8 +94,12 @@ def test_a_logged_in_childs_pages_are_accessible_in_english_too(
     Loan.objects.create(
         patron=patron_ale, book=books[2], borrowed_at=now, due_at=now + datetime.timedelta(days=28)
     )
+    local = Shelf.objects.create(
+        slug="ale-tips", name="Ales tips", municipality=patron_ale.municipality
+    )
+    ShelfEntry.objects.create(shelf=local, book=books[3])
     _log_in(phone, live_server, patron_ale)
-    for url in ["/", f"/books/{books[2].pk}/", "/my/"]:
+    for url in ["/", f"/books/{books[2].pk}/", "/my/", f"/shelves/{local.pk}/"]:
         _check(phone, url)
     phone.goto("/")
     phone.get_by_role("button", name="In English").click()

@@ -82,7 +82,29 @@ def test_an_objects_history_page_shows_its_trail(client, coordinator):
     assert response.status_code == 302, response.content.decode()[:2000]
     shelf = Shelf.objects.get(slug="sommar")
     page = client.get(f"/staff/catalogue/shelf/{shelf.pk}/history/").content.decode()
-    assert 'id="audit-history"' in page and "coordinator" in page and "created" in page
+    assert 'id="audit-history"' in page and "coordinator" in page
+    assert "<td>Skapad</td>" in page  # the action, translated
+
+
+def test_the_trail_shows_labels_and_kronor_not_field_names_and_ore(client, coordinator):
+    from bibblix.insights.models import BudgetLine
+
+    line = BudgetLine.objects.create(
+        year=2026, quarter=1, kind="cost", label="Licenser", amount_ore=100_000
+    )
+    record_change(coordinator, "changed", line, {"amount_ore": [100_000, 1_234_550]})
+    client.force_login(coordinator)
+    for url in (f"/staff/insights/budgetline/{line.pk}/history/", "/staff/audit/auditentry/"):
+        page = client.get(url).content.decode()
+        if "history" in url:
+            assert "belopp (kr, exklusive moms)" in page
+            assert "1\u00a0000,00\u00a0kr → 12\u00a0345,50\u00a0kr" in page
+            assert "amount_ore" not in page and "1234550" not in page
+        else:
+            assert "Ändrad" in page and "budgetrad" in page.lower()
+    entry = AuditEntry.objects.get(model="budgetline")
+    page = client.get(f"/staff/audit/auditentry/{entry.pk}/change/").content.decode()
+    assert "12\u00a0345,50\u00a0kr" in page and "1234550" not in page
 
 
 def test_connection_steps_are_in_the_audit_trail(coordinator, make_municipality):

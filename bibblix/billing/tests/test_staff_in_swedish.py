@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from bibblix.billing.models import FeeSchedule, FeeTier
-from bibblix.billing.money_fields import KronorField, PercentField
+from bibblix.lib.money_fields import KronorField, PercentField
 
 
 @pytest.fixture
@@ -65,3 +65,14 @@ def test_not_an_amount_is_refused_clearly(typed):
 
     with pytest.raises(ValidationError):
         KronorField().clean(typed)
+
+
+def test_invoice_list_states_are_swedish(client, coordinator):
+    from bibblix.billing.tests.payment_builders import make_invoice, make_issuer
+    from bibblix.members.models import Organisation
+
+    buyer = Organisation.objects.create(kind=Organisation.Kind.MUNICIPALITY, name="Ale kommun")
+    make_invoice(make_issuer(), buyer, 17, 1_000_00)
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:billing_invoice_changelist")).content.decode()
+    assert ">obetald<" in page and ">open<" not in page

@@ -83,7 +83,7 @@ def test_budget_lines_entered_in_the_staff_area_are_audited(client, coordinator)
             "kind": "cost",
             "account": "5420",
             "label": "Licenser",
-            "amount_ore": 1500000,
+            "amount_ore": "15 000,00",  # typed in kronor, kept in öre
         },
     )
     assert response.status_code == 302
@@ -109,3 +109,29 @@ def test_demo_follow_up_loads_once(db):
         StatusReport.objects.count(),
     ) == counts
     assert counts[0] == 2 * 4 * 5 and counts[2] == 1
+
+
+def test_budget_and_costs_show_kronor_to_editors_and_viewers(client, coordinator, economist):
+    """The coordinator edits budget lines and costs; the economist may only view them."""
+    import datetime
+
+    line = BudgetLine.objects.create(
+        year=2026, quarter=2, kind="cost", label="Licenser", amount_ore=1_234_550
+    )
+    cost = CostLine.objects.create(
+        date=datetime.date(2026, 5, 2), label="Server", amount_ore=98_765
+    )
+    for user in (coordinator, economist):
+        client.force_login(user)
+        form = client.get(f"/staff/insights/budgetline/{line.pk}/change/").content.decode()
+        if user is coordinator:
+            assert 'name="amount_ore" value="12345,50"' in form
+        else:
+            assert 'name="amount_ore"' not in form
+            assert "12\u00a0345,50\u00a0kr" in form
+        assert "1234550" not in form and "I öre" not in form and "(öre" not in form
+        assert "belopp (kr, exklusive moms)" in form.lower()
+        costs = client.get("/staff/insights/costline/").content.decode()
+        assert "987,65\u00a0kr" in costs and "98765" not in costs
+        cost_page = client.get(f"/staff/insights/costline/{cost.pk}/change/").content.decode()
+        assert "98765" not in cost_page and "(öre" not in cost_page

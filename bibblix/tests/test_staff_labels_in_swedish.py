@@ -1,0 +1,34 @@
+"""Labels staff see in the staff area are Swedish: column headings and form labels that came
+from model fields without a translated name, and the invoice list's payment state."""
+
+from django.urls import reverse
+
+from bibblix.catalogue.models import Book, Shelf
+from bibblix.members.models import StaffProfile
+from bibblix.patrons.models import LocalCard
+
+
+def swedish_page(client, user, url) -> str:
+    client.force_login(user)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_list_headings_and_labels_are_swedish(client, django_user_model, coordinator, ale_library):
+    chief = django_user_model.objects.create_superuser("chief", password="x")
+    Book.objects.create(title="Pippi", identifier="urn:test:pippi", age_min=6, age_max=9)
+    shelf = Shelf.objects.create(slug="tips", name="Veckans tips")
+    LocalCard.objects.create(library=ale_library, card_hash="x" * 64, pin_hash="y")
+    profile = StaffProfile.objects.get(user=coordinator)
+    checks = [
+        (reverse("admin:members_staffprofile_changelist"), "Användare", ">User<"),
+        (reverse("admin:members_staffprofile_change", args=[profile.pk]), "Användare:", "User:"),
+        (reverse("admin:patrons_localcard_changelist"), "Skapad", "Created at"),
+        (reverse("admin:catalogue_book_changelist"), "Ålder", "Age label"),
+        (reverse("admin:catalogue_shelf_change", args=[shelf.pk]), "Bok", ">Book<"),
+    ]
+    for url, swedish, english in checks:
+        page = swedish_page(client, chief, url)
+        assert swedish in page, url
+        assert english not in page, url
