@@ -4,7 +4,8 @@ Starts Bibblix with gunicorn (2 workers, BIBBLIX_ENV=production, DEBUG off, fing
 files, the Redis cache of REDIS_URL, which production requires) on loopback against the demo data
 in PostgreSQL (BENCH_DATABASE_URL; production refuses SQLite), and next to it a bare Django
 endpoint with no middleware (benchmarks/ceiling_wsgi.py) as the ceiling. wrk hits each URL for
-BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99, the ratio to the ceiling and the resident memory of each web worker afterwards.
+BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99, the ratio to
+the ceiling and the resident memory of each web worker afterwards.
 
 The demo data is loaded once into that database and kept (BENCH_FRESH=1 loads it again).
 """
