@@ -208,7 +208,11 @@ if not FIELD_ENCRYPTION_KEYS:
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis cache, keeping one client per process (bibblix/lib/redis_cache.py).
+        "default": {
+            "BACKEND": "bibblix.lib.redis_cache.KeptClientRedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
     # Sessions are read from Redis on every request and written through to the database, so a
     # child stays logged in when the cache is flushed.

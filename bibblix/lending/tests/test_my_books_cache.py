@@ -60,15 +60,16 @@ def test_my_books_queries_do_not_grow_with_loans(child, make_book, settings):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_second_visit_costs_only_the_childs_own_row(child, make_book):
+def test_a_second_visit_costs_only_the_childs_own_row(child, make_book, settings):
     give_books(child.patron, make_book, 0, 2)
     child.get("/my/")  # shows (and marks seen) the badges just earned, once
     first, page = queries(child)
     with CaptureQueriesContext(connection) as captured:
         cached = child.get("/my/").content.decode()
-    # Only the session (from Redis in production) and the child's own row.
+    # Only the child's own row, and the session where it is not in Redis (no REDIS_URL).
     tables = [query["sql"].split(" FROM ")[1].split()[0] for query in captured]
-    assert tables == ['"django_session"', '"patrons_patron"'] and first > 10
+    session = [] if settings.SESSION_ENGINE.endswith("cached_db") else ['"django_session"']
+    assert tables == [*session, '"patrons_patron"'] and first > 10
     # The same page, with this visitor's own CSRF token (no placeholder left).
     assert without_tokens(cached) == without_tokens(page) and "csrf-placeholder" not in cached
 
@@ -164,7 +165,7 @@ def test_a_childs_home_page_is_kept_for_them_and_shows_a_new_loan_at_once(
         child.get("/")
         with CaptureQueriesContext(connection) as captured:
             page = without_tokens(child.get("/").content.decode())
-        assert "Hemmabok ett" in page and len(captured) == 2  # session and the child's row
+        assert "Hemmabok ett" in page and len(captured) <= 2  # session and the child's row
         services.borrow(child.patron, make_book("Hemmabok två").pk)
         assert "Hemmabok två" in without_tokens(child.get("/").content.decode())
         other = Client()
