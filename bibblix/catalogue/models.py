@@ -10,6 +10,12 @@ from .text import fold
 COVER_WIDTHS = (160, 320, 640)
 
 
+def titles_key(names) -> str:
+    """Folded names between bars, "|pippi langstrump|pippi|", for Book.search_titles."""
+    folded = [fold(name) for name in names if name and fold(name)]
+    return f"|{'|'.join(dict.fromkeys(folded))}|" if folded else ""
+
+
 def validate_isbn(value: str) -> None:
     """Refuse an ISBN whose check digit or length is wrong (python-stdnum does the maths)."""
     from stdnum import isbn
@@ -128,6 +134,9 @@ class Book(models.Model):
     # Title, subtitle, series and contributors folded for search (lower case, å→a, ä→a, ö→o);
     # kept up to date by save() and catalogue.search.refresh_search_text().
     search_text = models.TextField(blank=True, editable=False, default="")
+    # The names a child may type whole: title and series folded, each between bars
+    # ("|pippi langstrump|"), so ranking an exact title first is one cheap LIKE per row.
+    search_titles = models.TextField(blank=True, editable=False, default="")
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="books", verbose_name=_("themes")
     )
@@ -191,9 +200,11 @@ class Book(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()
+        self.search_titles = self.build_search_titles()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        if update_fields is not None:
+            extra = [f for f in ("search_text", "search_titles") if f not in update_fields]
+            kwargs["update_fields"] = [*update_fields, *extra]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -217,6 +228,9 @@ class Book(models.Model):
                 )
             )
         return fold(" ".join([self.title, self.subtitle, self.series, *people]))
+
+    def build_search_titles(self) -> str:
+        return titles_key([self.title, self.series])
 
     @property
     def cover_srcset(self) -> str:
