@@ -19,10 +19,10 @@ from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import LENGTHS, LISTING_ORDER, Book, BookContributor
+from .models import LENGTHS, LISTING_ORDER, Book, BookContributor, search_text_for
 from .search_index import FTS_TABLE, VECTOR_COLUMN
 from .spelling import correct_words, forget_vocabulary
-from .text import fold, words
+from .text import words
 
 FUZZY_CANDIDATES = 300
 FUZZY_THRESHOLD = 0.5
@@ -43,9 +43,9 @@ def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int =
     ):
         people[book_id].append(name)
     changed = []
-    fields = ["pk", "title", "subtitle", "series", "search_text", "search_titles"]
+    fields = ["pk", "title", "subtitle", "series", "subjects", "search_text", "search_titles"]
     for book in books.only(*fields).iterator(chunk_size=batch_size):
-        text = fold(" ".join([book.title, book.subtitle, book.series, *people[book.pk]]))
+        text = search_text_for(book, people[book.pk])
         titles = book.build_search_titles()
         if (text, titles) != (book.search_text, book.search_titles):
             book.search_text, book.search_titles = text, titles
