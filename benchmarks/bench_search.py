@@ -25,7 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SEARCH_SIZES", "3000,100000").split(","))
 ROUNDS = 5
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "bench_search"
+# Another name keeps two benchmarks on one server apart; BENCH_KEEP=1 leaves the database (and
+# skips SQLite with BENCH_ONLY=PostgreSQL) so queries can be profiled with EXPLAIN afterwards.
+PG_DB = os.environ.get("BENCH_PG_DB", "bench_search")
+KEEP = os.environ.get("BENCH_KEEP") == "1"
+ONLY = os.environ.get("BENCH_ONLY", "")
 
 QUERIES = [
     ("exact", "pippi långstrump", {}),
@@ -93,6 +97,8 @@ def main() -> int:
         else:
             print(f"PostgreSQL did not answer at {PG_SERVER}: only SQLite is measured.")
         for label, url in targets:
+            if ONLY and label != ONLY:
+                continue
             env = {**os.environ, "DATABASE_URL": url, "BIBBLIX_VAR_DIR": tmp}
             # Throwaway keys: the bench database is dropped at the end.
             env.update(SECRET_KEY="bench", CARD_HASH_KEY="bench", MEDIA_ROOT=f"{tmp}/media")  # noqa: S106
@@ -105,7 +111,7 @@ def main() -> int:
                 )
                 status |= result.returncode
             finally:
-                if label == "PostgreSQL":
+                if label == "PostgreSQL" and not KEEP:
                     _recreate_pg(drop_only=True)
     return status
 
@@ -154,7 +160,7 @@ def generate(target: int) -> None:
     directly, as refresh_search_text() would."""
     from django.db import connection
 
-    from bibblix.catalogue.models import Book
+    from bibblix.catalogue.models import Book, titles_key
     from bibblix.catalogue.text import fold
     from bibblix.demo import catalogue as demo
     from bibblix.demo import generated_books as generated
@@ -186,6 +192,7 @@ def generate(target: int) -> None:
                 identifier=f"urn:bench:{number}",
                 is_generated=True,
                 search_text=fold(f"{title} {author}"),
+                search_titles=titles_key([title]),
             )
         )
     created = Book.objects.bulk_create(books, batch_size=2000)

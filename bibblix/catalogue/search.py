@@ -19,14 +19,16 @@ from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import LENGTHS, LISTING_ORDER, Book, BookContributor
-from .search_index import FTS_TABLE, TSVECTOR
+from .models import LENGTHS, LISTING_ORDER, Book, BookContributor, search_text_for
+from .search_index import FTS_TABLE, VECTOR_COLUMN
 from .spelling import correct_words, forget_vocabulary
-from .text import fold, words
+from .text import words
 
 FUZZY_CANDIDATES = 300
 FUZZY_THRESHOLD = 0.5
 COLUMN = '"catalogue_book"."search_text"'
+TITLES = '"catalogue_book"."search_titles"'
+VECTOR = f'"catalogue_book"."{VECTOR_COLUMN}"'
 
 
 def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int = 2000) -> int:
@@ -41,14 +43,14 @@ def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int =
     ):
         people[book_id].append(name)
     changed = []
-    for book in books.only("pk", "title", "subtitle", "series", "search_text").iterator(
-        chunk_size=batch_size
-    ):
-        text = fold(" ".join([book.title, book.subtitle, book.series, *people[book.pk]]))
-        if text != book.search_text:
-            book.search_text = text
+    fields = ["pk", "title", "subtitle", "series", "subjects", "search_text", "search_titles"]
+    for book in books.only(*fields).iterator(chunk_size=batch_size):
+        text = search_text_for(book, people[book.pk])
+        titles = book.build_search_titles()
+        if (text, titles) != (book.search_text, book.search_titles):
+            book.search_text, book.search_titles = text, titles
             changed.append(book)
-    Book.objects.bulk_update(changed, ["search_text"], batch_size=batch_size)
+    Book.objects.bulk_update(changed, ["search_text", "search_titles"], batch_size=batch_size)
     if changed:
         forget_vocabulary()
     return len(changed)
@@ -102,7 +104,7 @@ def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
     for tsquery in dict.fromkeys([whole_then_prefix, all_prefixes]):
         strict = books.filter(
             RawSQL(
-                f"{TSVECTOR.replace('search_text', COLUMN)} @@ to_tsquery('simple', %s)",
+                f"{VECTOR} @@ to_tsquery('simple', %s)",
                 [tsquery],
                 output_field=BooleanField(),
             )
@@ -124,19 +126,25 @@ def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]
     words anywhere ("nils" before "nilsson"), then with a word starting with it.
     Cheap on purpose: every matching row is ranked, and a prefix like "dra" matches thousands."""
     phrase = " ".join(terms)
-    rank = RawSQL(
-        f"(CASE WHEN {COLUMN} = %s OR {COLUMN} LIKE %s THEN 3 WHEN {COLUMN} LIKE %s THEN 2 "
-        f"WHEN {COLUMN} LIKE %s OR {COLUMN} LIKE %s THEN 1.75 "
-        f"WHEN {COLUMN} LIKE %s THEN 1.5 ELSE 1 END)",
-        [phrase, f"{phrase} %", f"{phrase}%", f"% {phrase} %", f"% {phrase}", f"% {phrase}%"],
-        output_field=FloatField(),
-    )
-    exact = Case(
-        When(Q(title__iexact=phrase) | Q(series__iexact=phrase), then=Value(1)),
-        default=Value(0),
-        output_field=FloatField(),
-    )
-    return books.annotate(rank=rank, is_exact=exact).order_by("-is_exact", "-rank", *LISTING_ORDER)
+    # One rank, one sort key: the folded title or series is the query (4; title__iexact would
+    # compare "Pippi Långstrump" with the folded "pippi langstrump", and upper() every row).
+    # Only anchored LIKEs read the text; on PostgreSQL the stored tsvector answers "the query
+    # as whole words anywhere" (a phrase query) instead of scanning every matching row's text.
+    tiers = [(f"{TITLES} LIKE %s", [f"%|{phrase}|%"], 4)]
+    tiers.append((f"{COLUMN} = %s OR {COLUMN} LIKE %s", [phrase, f"{phrase} %"], 3))
+    tiers.append((f"{COLUMN} LIKE %s", [f"{phrase}%"], 2))
+    if connection.vendor == "postgresql":
+        together = " <-> ".join(terms)
+        tiers.append((f"{VECTOR} @@ to_tsquery('simple', %s)", [together], 1.75))
+        tiers.append((f"{VECTOR} @@ to_tsquery('simple', %s)", [f"{together}:*"], 1.5))
+    else:
+        whole = [f"% {phrase} %", f"% {phrase}"]
+        tiers.append((f"{COLUMN} LIKE %s OR {COLUMN} LIKE %s", whole, 1.75))
+        tiers.append((f"{COLUMN} LIKE %s", [f"% {phrase}%"], 1.5))
+    sql = " ".join(f"WHEN {condition} THEN {value}" for condition, _params, value in tiers)
+    params = [param for _condition, tier_params, _value in tiers for param in tier_params]
+    rank = RawSQL(f"(CASE {sql} ELSE 1 END)", params, output_field=FloatField())
+    return books.annotate(rank=rank).order_by("-rank", *LISTING_ORDER)
 
 
 # --- SQLite --------------------------------------------------------------------------------

