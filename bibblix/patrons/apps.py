@@ -7,8 +7,10 @@ class PatronsConfig(AppConfig):
     verbose_name = _("Children's accounts")
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.models.signals import post_delete, post_save
 
+        from bibblix.lib import client_address
         from bibblix.members.models import ConnectionEvent, Organisation
 
         from .services import forget_connected_municipalities
@@ -19,3 +21,5 @@ class PatronsConfig(AppConfig):
                 signal.connect(
                     forget_connected_municipalities, sender=model, dispatch_uid=f"patrons-{model}"
                 )
+        # Children's logins used RATELIMIT_IP_META_KEY before TRUSTED_PROXIES: warn while set.
+        checks.register(client_address.check_settings, checks.Tags.security)
