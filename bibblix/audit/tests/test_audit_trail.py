@@ -102,6 +102,7 @@ def test_the_trail_shows_labels_and_kronor_not_field_names_and_ore(client, coord
             assert "amount_ore" not in page and "1234550" not in page
         else:
             assert "Ändrad" in page and "budgetrad" in page.lower()
+            assert "Uppföljning" in page and ">insights<" not in page  # the area, by name
     entry = AuditEntry.objects.get(model="budgetline")
     page = client.get(f"/staff/audit/auditentry/{entry.pk}/change/").content.decode()
     assert "12\u00a0345,50\u00a0kr" in page and "1234550" not in page
