@@ -29,10 +29,22 @@ def _model_of(entry: AuditEntry):
 
 def action_label(entry: AuditEntry) -> str:
     """The recorded verb as staff read it (the common ones translated)."""
-    try:
-        return str(AuditEntry.Action(entry.action).label)
-    except ValueError:
-        return entry.action
+    return entry.action_label
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The recorded verbs by their names, not their codes."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = set(model_admin.get_queryset(request).values_list("action", flat=True))
+        names = {action: AuditEntry(action=action).action_label for action in actions}
+        return sorted(names.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 def _shown(name: str, value) -> str:
@@ -113,7 +125,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, read-only for everyone; a municipality's staff see their own rows."""
 
     list_display = ["at", "username", "action_shown", "area", "kind", "object_repr", "reason"]
-    list_filter = [AreaFilter, "action", KindFilter]
+    list_filter = [AreaFilter, ActionFilter, KindFilter]
     search_fields = ["object_repr", "username", "reason"]
     date_hierarchy = "at"
     fields = ["changes_shown" if f.name == "changes" else f.name for f in AuditEntry._meta.fields]

@@ -119,3 +119,12 @@ def test_connection_steps_are_in_the_audit_trail(coordinator, make_municipality)
     assert entry.action == "connection: application"
     assert entry.reason == "Ansökan inkom" and entry.username == "coordinator"
     assert entry.municipality_id == lerum.pk
+
+
+def test_other_recorded_verbs_read_in_swedish(coordinator, ale):
+    approve = record_change(coordinator, "approve", ale)
+    exported = record_change(coordinator, "data exported", ale)
+    odd = record_change(coordinator, "connection: application", ale)
+    assert (approve.action_label, exported.action_label) == ("Godkänd", "Uppgifter lämnade ut")
+    assert odd.action_label == "connection: application"  # unknown verbs as recorded
+    assert "Godkänd" in str(approve)
