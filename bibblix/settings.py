@@ -270,9 +270,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# Behind the documented TLS proxy every login comes from the proxy's address: the limit counts
-# the client's address from X-Forwarded-For, believed only from these proxies (comma-separated
-# addresses or networks), and counts per user name as well (AXES_LOCKOUT_PARAMETERS).
+# Behind the documented TLS proxy every login comes from the proxy's address: the limits (staff
+# and children's logins) count the client's address from X-Forwarded-For, believed only from
+# these proxies (comma-separated addresses or networks); staff are counted per user name as well
+# (AXES_LOCKOUT_PARAMETERS).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "bibblix.lib.client_address.client_ip"
 # Staff sessions end 8 hours after login or 30 minutes after the last request
@@ -283,8 +284,8 @@ STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60)
 # (bibblix/members/two_factor.py): on by default in production, STAFF_TWO_FACTOR=1 elsewhere.
 STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", IS_PRODUCTION)
 OTP_TOTP_ISSUER = "Bibblix"
-# Children's card logins are slowed per client address (patrons.lockout): behind a reverse proxy,
-# the request header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
+# Deprecated (children's card logins, before TRUSTED_PROXIES): the header with the client's
+# address, believed from any peer; used only while TRUSTED_PROXIES is empty, with a warning.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 # patrons: networks (comma-separated CIDRs) a library's SIP2 login may reach although they are
 # not public (loopback, private, link-local...); empty refuses them all (against SSRF).

@@ -10,7 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,10 +29,26 @@ def _model_of(entry: AuditEntry):
 
 def action_label(entry: AuditEntry) -> str:
     """The recorded verb as staff read it (the common ones translated)."""
-    try:
-        return str(AuditEntry.Action(entry.action).label)
-    except ValueError:
-        return entry.action
+    return entry.action_label
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The recorded verbs by their names, not their codes."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = set(model_admin.get_queryset(request).values_list("action", flat=True))
+        names = {action: AuditEntry(action=action).action_label for action in actions}
+        return sorted(names.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+def _shown(name: str, value) -> str:
+    return "—" if value in (None, "") else money_value(name, value)
 
 
 def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
@@ -46,14 +62,7 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
             label = str(money_label(model._meta.get_field(name))) if model else name
         except FieldDoesNotExist:
             label = name
-        rows.append(
-            tuple(
-                [
-                    label,
-                    *("—" if v in (None, "") else money_value(name, v) for v in (before, after)),
-                ]
-            )
-        )
+        rows.append((label, _shown(name, before), _shown(name, after)))
     return rows
 
 
@@ -68,12 +77,55 @@ def _scoped(request, queryset):
     return queryset.filter(municipality_id=municipality_id)
 
 
+class AreaFilter(admin.SimpleListFilter):
+    """The area (app) by its Swedish name, not its code."""
+
+    title = gettext_lazy("area")
+    parameter_name = "app_label"
+
+    def lookups(self, request, model_admin):
+        labels = model_admin.get_queryset(request).values_list("app_label", flat=True)
+        return sorted(((label, _app_name(label)) for label in set(labels)), key=lambda x: x[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(app_label=self.value()) if self.value() else queryset
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kind of row by its name (e.g. "bok"), not the model's code."""
+
+    title = gettext_lazy("kind")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        pairs = set(model_admin.get_queryset(request).values_list("app_label", "model"))
+        names = {model: _kind_name(app_label, model) for app_label, model in pairs}
+        return sorted(names.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
+def _app_name(app_label: str) -> str:
+    try:
+        return str(apps.get_app_config(app_label).verbose_name)
+    except LookupError:
+        return app_label
+
+
+def _kind_name(app_label: str, model: str) -> str:
+    try:
+        return str(apps.get_model(app_label, model)._meta.verbose_name)
+    except LookupError:
+        return model
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, read-only for everyone; a municipality's staff see their own rows."""
 
     list_display = ["at", "username", "action_shown", "area", "kind", "object_repr", "reason"]
-    list_filter = ["app_label", "action", "model"]
+    list_filter = [AreaFilter, ActionFilter, KindFilter]
     search_fields = ["object_repr", "username", "reason"]
     date_hierarchy = "at"
     fields = ["changes_shown" if f.name == "changes" else f.name for f in AuditEntry._meta.fields]
@@ -85,24 +137,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("area"), ordering="app_label")
     def area(self, entry: AuditEntry) -> str:
-        try:
-            return str(apps.get_app_config(entry.app_label).verbose_name)
-        except LookupError:
-            return entry.app_label
+        return _app_name(entry.app_label)
 
     @admin.display(description=gettext_lazy("kind"), ordering="model")
     def kind(self, entry: AuditEntry) -> str:
-        model = _model_of(entry)
-        return str(model._meta.verbose_name) if model else entry.model
+        return _kind_name(entry.app_label, entry.model)
 
     @admin.display(description=gettext_lazy("changes"))
     def changes_shown(self, entry: AuditEntry) -> str:
         rows = change_rows(entry)
         if not rows:
             return "—"
-        return format_html_join("", "<div><strong>{}</strong>: {} → {}</div>", rows) or format_html(
-            "—"
-        )
+        return format_html_join("", "<div><strong>{}</strong>: {} → {}</div>", rows)
 
     def get_queryset(self, request):
         return _scoped(request, super().get_queryset(request).select_related("user"))

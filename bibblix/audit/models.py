@@ -60,7 +60,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["app_label", "model", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_label} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
@@ -69,3 +69,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """The recorded verb as staff read it: the common ones and a few others translated."""
+        try:
+            return str(self.Action(self.action).label)
+        except ValueError:
+            return str(OTHER_ACTIONS.get(self.action, self.action))
+
+
+# Verbs apps record besides the common ones (AuditEntry.Action), as staff read them.
+OTHER_ACTIONS = {
+    "add": AuditEntry.Action.CREATED.label,
+    "change": AuditEntry.Action.CHANGED.label,
+    "delete": AuditEntry.Action.DELETED.label,
+    "approve": AuditEntry.Action.APPROVED.label,
+    "approve_statusreport": AuditEntry.Action.APPROVED.label,
+    "credit": AuditEntry.Action.CREDITED.label,
+    "statusreport_draft": _("New draft"),
+    "two-factor enrolled": _("Two-step login set up"),
+    "data exported": _("Data handed out"),
+    "data deleted": _("Data deleted"),
+}

@@ -269,3 +269,4 @@ class StaffProfileAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Bibblix staff area")
 admin.site.site_title = _("Bibblix staff")
 admin.site.index_title = _("Back office")
+from . import auth_admin  # noqa: E402, F401  (users and groups: permissions in Swedish)

@@ -19,8 +19,9 @@ counting window ends.
 import contextlib
 import ipaddress
 
-from django.conf import settings
 from django.core.cache import cache
+
+from bibblix.lib.client_address import client_ip
 
 CARD_FAILURES = 5
 CARD_PERIOD_SECONDS = 15 * 60
@@ -90,13 +91,11 @@ def settle_card_attempt(card_hash: str, number: int, *, failed: bool) -> bool:
 
 
 def client_address(group: str, request) -> str:
-    """The address to count: behind a proxy, the last address in the header named by
-    RATELIMIT_IP_META_KEY (the one our own proxy added: earlier ones are whatever the client
-    claimed); IPv6 by /64, since one home or school gets a whole /64."""
-    header = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
+    """The address to count: the client's, found as for staff logins (lib/client_address.py:
+    behind a proxy in TRUSTED_PROXIES, the one it forwarded; otherwise the connection's own);
+    IPv6 by /64, since one home or school gets a whole /64."""
     try:
-        address = ipaddress.ip_address(raw.split(",")[-1].strip())
+        address = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return "unknown"  # e.g. a Unix socket: all such requests share one counter
     if address.version == 6:

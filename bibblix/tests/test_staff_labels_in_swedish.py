@@ -32,3 +32,18 @@ def test_list_headings_and_labels_are_swedish(client, django_user_model, coordin
         page = swedish_page(client, chief, url)
         assert swedish in page, url
         assert english not in page, url
+
+
+def test_permissions_on_user_and_group_pages_are_swedish(client, django_user_model, coordinator):
+    from django.contrib.auth.models import Group
+
+    chief = django_user_model.objects.create_superuser("chief", password="x")
+    group = Group.objects.filter(name__startswith="Bibblix: ").first()
+    for url in (
+        reverse("admin:auth_group_change", args=[group.pk]),
+        reverse("admin:auth_user_change", args=[coordinator.pk]),
+    ):
+        page = swedish_page(client, chief, url)
+        assert "Kan lägga till bok" in page, url
+        assert "Kan dölja en bok för alla barn" in page, url  # a custom permission
+        assert "Can add" not in page and "Can view" not in page, url

@@ -102,6 +102,7 @@ def test_the_trail_shows_labels_and_kronor_not_field_names_and_ore(client, coord
             assert "amount_ore" not in page and "1234550" not in page
         else:
             assert "Ändrad" in page and "budgetrad" in page.lower()
+            assert "Uppföljning" in page and ">insights<" not in page  # the area, by name
     entry = AuditEntry.objects.get(model="budgetline")
     page = client.get(f"/staff/audit/auditentry/{entry.pk}/change/").content.decode()
     assert "12\u00a0345,50\u00a0kr" in page and "1234550" not in page
@@ -118,3 +119,12 @@ def test_connection_steps_are_in_the_audit_trail(coordinator, make_municipality)
     assert entry.action == "connection: application"
     assert entry.reason == "Ansökan inkom" and entry.username == "coordinator"
     assert entry.municipality_id == lerum.pk
+
+
+def test_other_recorded_verbs_read_in_swedish(coordinator, ale):
+    approve = record_change(coordinator, "approve", ale)
+    exported = record_change(coordinator, "data exported", ale)
+    odd = record_change(coordinator, "connection: application", ale)
+    assert (approve.action_label, exported.action_label) == ("Godkänd", "Uppgifter lämnade ut")
+    assert odd.action_label == "connection: application"  # unknown verbs as recorded
+    assert "Godkänd" in str(approve)

@@ -131,11 +131,84 @@ def test_another_address_is_not_slowed(client, ale_library, card_ale):
     assert response.status_code == 201
 
 
-def test_address_behind_a_proxy_is_the_one_the_proxy_added(rf, settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+def test_address_behind_a_trusted_proxy_is_the_one_the_proxy_added(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     # The client claims 198.51.100.1; our proxy appends the address it really saw.
     request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
     assert lockout.client_address("g", request) == "203.0.113.7"
+
+
+def test_a_forged_header_from_an_untrusted_peer_is_ignored(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="192.0.2.1", REMOTE_ADDR="203.0.113.5")
+    assert lockout.client_address("g", request) == "203.0.113.5"
+
+
+def test_deprecated_header_setting_still_counts_the_proxys_address(rf, settings):
+    settings.TRUSTED_PROXIES = []
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert lockout.client_address("g", request) == "203.0.113.7"
+
+
+def test_deprecated_header_setting_gives_way_to_trusted_proxies(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="192.0.2.1", REMOTE_ADDR="203.0.113.5")
+    assert lockout.client_address("g", request) == "203.0.113.5"
+
+
+def _refuse_many(client, ale_library, *, forged: bool = False, **meta) -> None:
+    """ADDRESS_FAILURES refused logins; `forged`: each claims another address in the header."""
+    for number in range(lockout.ADDRESS_FAILURES):
+        claim = {"HTTP_X_FORWARDED_FOR": f"192.0.2.{number}"} if forged else {}
+        response = client.post(
+            "/api/v1/session",
+            {"library": ale_library.pk, "card": f"5{number:07d}", "pin": "0000"},
+            content_type="application/json",
+            **meta,
+            **claim,
+        )
+        assert response.status_code == 401
+
+
+def _log_in(client, ale_library, card_ale, **meta):
+    return client.post(
+        "/api/v1/session",
+        {"library": ale_library.pk, "card": card_ale[0], "pin": card_ale[1]},
+        content_type="application/json",
+        **meta,
+    )
+
+
+def test_child_cannot_escape_the_slow_down_with_a_forged_header(
+    client, ale_library, card_ale, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    with time_machine.travel(START, tick=False):
+        # Each refused attempt claims another address; the connection is the same one.
+        _refuse_many(client, ale_library, REMOTE_ADDR="203.0.113.5", forged=True)
+        response = _log_in(
+            client,
+            ale_library,
+            card_ale,
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR="192.0.2.99",
+        )
+    assert response.status_code == 429
+
+
+def test_behind_the_trusted_proxy_one_school_does_not_slow_another(
+    client, ale_library, card_ale, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    with time_machine.travel(START, tick=False):
+        _refuse_many(client, ale_library, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+        other = _log_in(client, ale_library, card_ale, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        same = _log_in(client, ale_library, card_ale, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert other.status_code == 201
+    assert same.status_code == 429
 
 
 def test_ipv6_addresses_count_by_their_64_network(rf):
