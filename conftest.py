@@ -256,9 +256,12 @@ def wait_for_live_server(live_server, quiet: float = 0.4, timeout: float = 15.0)
     deadline = time.monotonic() + timeout
     last_busy = time.monotonic()
     while time.monotonic() < deadline:
-        busy = [
-            thread for thread in list(getattr(httpd, "_threads", None) or []) if thread.is_alive()
-        ]
+        # socketserver keeps a list of threads once it has answered a request (a stand-in
+        # that is not a list before the first one).
+        threads = getattr(httpd, "_threads", None)
+        busy = (
+            [thread for thread in threads if thread.is_alive()] if isinstance(threads, list) else []
+        )
         if busy:
             for thread in busy:
                 thread.join(max(0.0, deadline - time.monotonic()))

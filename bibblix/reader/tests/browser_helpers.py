@@ -1,6 +1,7 @@
 """Helpers for the reader's browser tests (not a test module)."""
 
 import json
+import time
 
 from bibblix.patrons.services import SESSION_KEY
 
@@ -30,10 +31,57 @@ def location(page) -> str:
     return page.evaluate("() => window.bibblixReader.view.lastLocation.cfi")
 
 
+class AsyncPredicate(TypeError):
+    """An async predicate was given to `wait_until` (use `wait_until_async`)."""
+
+
 def wait_until(page, predicate: str, arg=None, timeout: float = 10_000) -> None:
-    """Wait for a JavaScript arrow function to return true (a function, never a string to
-    evaluate: the reader's CSP forbids eval, and Playwright honours it)."""
-    page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=100)
+    """Wait for a synchronous JavaScript arrow function to return true (a function, never a
+    string to evaluate: the reader's CSP forbids eval, and Playwright honours it).
+
+    Playwright's wait_for_function counts any truthy result as done, and a promise is truthy:
+    an async predicate ended the wait at once, whatever it would have resolved to. So an async
+    predicate raises AsyncPredicate here, and one that returns a promise fails the wait: use
+    `wait_until_async`, which awaits it."""
+    if predicate.lstrip().startswith("async"):
+        raise AsyncPredicate(f"wait_until cannot await {predicate[:40]!r}: use wait_until_async")
+    page.wait_for_function(
+        f"""arg => {{
+            const result = ({predicate})(arg)
+            if (result && typeof result.then === 'function')
+                throw new TypeError('wait_until: the predicate returned a promise; use wait_until_async')
+            return result
+        }}""",
+        arg=arg,
+        timeout=timeout,
+        polling=100,
+    )
+
+
+def wait_until_async(page, predicate: str, arg=None, timeout: float = 10_000) -> None:
+    """Wait for a JavaScript function, async or not, to resolve to a true value: each try is
+    awaited in the page (page.evaluate awaits promises), every 100 ms until `timeout` ms.
+
+    A navigation in between (the page reloads, a form posts) only costs that try. Raises
+    Playwright's TimeoutError, like `wait_until`."""
+    from playwright.sync_api import Error, TimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    last = None
+    while True:
+        try:
+            last = page.evaluate(predicate, arg)
+            if last:
+                return
+        except Error as error:  # the page navigated while the predicate ran
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            last = error
+        if time.monotonic() >= deadline:
+            raise TimeoutError(
+                f"wait_until_async: {predicate[:60]!r} still {last!r} after {timeout} ms"
+            )
+        page.wait_for_timeout(100)
 
 
 # A turn into a new chapter first shows the blank page at the old chapter's edge (and reports

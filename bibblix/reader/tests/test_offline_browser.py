@@ -2,7 +2,7 @@
 
 import pytest
 
-from .browser_helpers import log_in, open_reader, wait_until
+from .browser_helpers import log_in, open_reader, wait_until, wait_until_async
 from .conftest import return_loan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_returned_book_disappears_from_the_device(phone, live_server, loan, patr
     phone.reload()
     # The server refuses and sends the child to the book page; the worker forgets the book.
     wait_until(phone, "() => location.pathname.startsWith('/books/')")
-    wait_until(phone, f"async () => !(await ({OFFLINE_BOOKS})()).length")
+    wait_until_async(phone, f"async () => !(await ({OFFLINE_BOOKS})()).length")
     phone.context.set_offline(True)
     response = phone.goto(f"/read/{loan.book_id}/")
     assert response.status == 503
@@ -61,7 +61,7 @@ def test_loan_ending_while_reading_closes_the_book(phone, live_server, loan, pat
         "async () => { const r = await fetch(window.bibblixReader.config.accessUrl); return r.status }"
     )
     phone.evaluate("() => fetch(window.bibblixReader.config.epubUrl)")
-    wait_until(phone, f"async () => !(await ({OFFLINE_BOOKS})()).length")
+    wait_until_async(phone, f"async () => !(await ({OFFLINE_BOOKS})()).length")
 
 
 def test_logging_out_removes_offline_books(phone, live_server, loan, patron_ale):

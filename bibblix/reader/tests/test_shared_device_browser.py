@@ -1,11 +1,9 @@
 """A returned book leaves the device at once, and a shared device keeps nothing of the last
 child: offline books, positions and settings are per child and cleared at logout."""
 
-import time
-
 import pytest
 
-from .browser_helpers import log_in, open_reader, wait_past, wait_until
+from .browser_helpers import log_in, open_reader, wait_past, wait_until, wait_until_async
 from .conftest import return_loan
 from .test_offline_browser import OFFLINE_BOOKS, open_and_save_offline
 
@@ -14,13 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHILD_KEYS = "() => Object.keys(localStorage).filter(key => key.startsWith('bibblix:'))"
 
 
-def wait_for_no_offline_books(page, timeout: float = 10.0) -> None:
-    """Poll the worker's caches (wait_for_function does not await an async predicate: its
-    promise counts as true at once)."""
-    deadline = time.monotonic() + timeout
-    while page.evaluate(OFFLINE_BOOKS):
-        assert time.monotonic() < deadline, page.evaluate(OFFLINE_BOOKS)
-        page.wait_for_timeout(100)
+def wait_for_no_offline_books(page, timeout: float = 10_000) -> None:
+    wait_until_async(page, f"async () => !(await ({OFFLINE_BOOKS})()).length", timeout=timeout)
 
 
 @pytest.fixture(params=["phone", "tablet"])

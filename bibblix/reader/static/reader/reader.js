@@ -208,7 +208,7 @@ function tapAt(x) {
     else if (x - stage.left > stage.width * 0.8) turn(1)
 }
 
-function onBookLoad({ detail: { doc } }) {
+function onBookLoad({ detail: { doc, index } }) {
     doc.addEventListener('keydown', onKey)
     doc.addEventListener('click', event => {
         if (event.target.closest('a[href]') || !doc.getSelection()?.isCollapsed) return
@@ -217,7 +217,41 @@ function onBookLoad({ detail: { doc } }) {
         const frame = doc.defaultView.frameElement?.getBoundingClientRect()
         tapAt((frame?.left ?? 0) + event.clientX)
     })
-    if (view.isFixedLayout) enablePinch(doc)
+    if (view.isFixedLayout) {
+        if (view.book.sections[index]?.bibblixTextPage) fitTextPage(doc)
+        enablePinch(doc)
+    }
+}
+
+// A picture book may mix its pictures with text pages that the EPUB lays out as reflowable
+// (The Voyage of Life opens on one). Shown in the librarian's fixed layout, foliate-js sized
+// such a page by its first picture, or 1000×2000 without one, and on a phone the text was cut
+// off at the bottom. Such a page instead fills one page's space on the stage (the space between
+// the toolbars, half of it for a spread) and its text scrolls inside it at the reader's size.
+function markTextPages(book) {
+    const fixedBook = book.rendition.layout === 'pre-paginated'
+    const spine = book.resources?.spine ?? []
+    book.sections.forEach((section, index) => {
+        const properties = spine[index]?.properties ?? []
+        const fixed = properties.includes('rendition:layout-pre-paginated')
+            || (fixedBook && !properties.includes('rendition:layout-reflowable'))
+        if (!fixed) section.bibblixTextPage = true
+    })
+}
+
+// Runs on the page's load event, before foliate-js reads the page's viewport.
+function fitTextPage(doc) {
+    if (!doc.head || doc.querySelector('meta[name="viewport"]')) return
+    const { width, height } = view.renderer.getBoundingClientRect()
+    const pageWidth = height > width ? width : width / 2
+    const meta = doc.createElement('meta')
+    meta.name = 'viewport'
+    meta.content = `width=${Math.floor(pageWidth)}, height=${Math.floor(height)}`
+    const style = doc.createElement('style')
+    style.textContent = `html { height: 100%; overflow: hidden }
+        body { box-sizing: border-box; height: 100%; overflow-y: auto;
+               margin: 0 !important; padding: 1em 1.25em !important }`
+    doc.head.append(meta, style)
 }
 
 // Pinch-zoom on picture books: two fingers change the fixed-layout renderer's zoom.
@@ -301,7 +335,10 @@ async function open() {
     const book = await makeBook(file)
     // Librarians mark picture books as fixed layout; show those page by page even when the
     // EPUB declares the layout only on single spine items.
-    if (config.layout === 'fixed' && book.rendition) book.rendition.layout = 'pre-paginated'
+    if (config.layout === 'fixed' && book.rendition) {
+        markTextPages(book)
+        book.rendition.layout = 'pre-paginated'
+    }
     if (book.media) book.media.activeClass ||= 'bibblix-narrating'
     view = document.createElement('foliate-view')
     view.id = 'book'

@@ -1,0 +1,57 @@
+"""The browser tests' wait helpers wait for real: a predicate that never comes true times out,
+and an async predicate is awaited (never taken as true because a promise is truthy)."""
+
+import pytest
+from playwright.sync_api import Error, TimeoutError
+
+from .browser_helpers import AsyncPredicate, wait_until, wait_until_async
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# True 400 ms after the page starts the clock.
+LATER = "() => window.readyAt !== undefined && performance.now() >= window.readyAt"
+START_CLOCK = "() => { window.readyAt = performance.now() + 400 }"
+
+
+@pytest.fixture
+def blank(phone):
+    phone.set_content("<!doctype html><title>wait</title><p>waiting</p>")
+    return phone
+
+
+def test_wait_until_times_out_on_a_predicate_that_never_comes_true(blank):
+    with pytest.raises(TimeoutError):
+        wait_until(blank, "() => false", timeout=500)
+
+
+def test_wait_until_waits_for_a_predicate_that_comes_true(blank):
+    blank.evaluate(START_CLOCK)
+    wait_until(blank, LATER)
+    assert blank.evaluate(LATER)
+
+
+def test_wait_until_refuses_an_async_predicate(blank):
+    # Playwright's wait_for_function alone passes at once here: the promise is truthy.
+    blank.wait_for_function("async () => false", timeout=500)
+    with pytest.raises(AsyncPredicate):
+        wait_until(blank, "async () => false", timeout=500)
+    # A plain function that returns a promise fails the wait too, instead of passing.
+    with pytest.raises(Error, match="use wait_until_async"):
+        wait_until(blank, "() => Promise.resolve(false)", timeout=500)
+
+
+def test_wait_until_async_times_out_on_a_predicate_that_never_comes_true(blank):
+    with pytest.raises(TimeoutError):
+        wait_until_async(blank, "async () => false", timeout=500)
+    with pytest.raises(TimeoutError):
+        wait_until_async(
+            blank, "() => new Promise(r => setTimeout(() => r(false), 50))", timeout=500
+        )
+
+
+def test_wait_until_async_awaits_the_predicate(blank):
+    blank.evaluate(START_CLOCK)
+    wait_until_async(
+        blank, f"async () => {{ await new Promise(r => setTimeout(r, 10)); return ({LATER})() }}"
+    )
+    assert blank.evaluate(LATER)
