@@ -108,7 +108,7 @@ def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database(tm
     )
     assert result.stdout.split() == [
         "bibblix.lib.sessions.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        "bibblix.lib.redis_cache.KeptClientRedisCache",
     ]
 
 
