@@ -2,7 +2,7 @@
 
 Starts Bibblix with gunicorn (2 workers, BIBBLIX_ENV=production, DEBUG off, fingerprinted static
 files, the Redis cache of REDIS_URL, which production requires) on loopback against the demo data
-in PostgreSQL (BENCH_DATABASE_URL; production refuses SQLite), and next to it a bare Django
+in PostgreSQL (BENCH_PAGES_DATABASE_URL; production refuses SQLite), and next to it a bare Django
 endpoint with no middleware (benchmarks/ceiling_wsgi.py) as the ceiling. wrk hits each URL for
 BENCH_SECONDS (10) at BENCH_CONNECTIONS (32); the table shows req/s, p50, p99, the ratio to
 the ceiling and the resident memory of each web worker afterwards.
@@ -31,7 +31,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WORKERS = 2
 DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bibblix_bench"
+    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bibblix_bench"
 )
 
 

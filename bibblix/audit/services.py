@@ -38,10 +38,25 @@ def record_change(
 ) -> AuditEntry:
     """Write one audit entry for `obj` (changes: {field: [before, after]}); `municipality_id` is
     the municipality the change concerns (by default the acting staff user's own)."""
+    entry = audit_entry(user, action, obj, changes, reason, municipality_id)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    user,
+    action: str,
+    obj: models.Model,
+    changes: dict | None = None,
+    reason: str = "",
+    municipality_id: int | None = None,
+) -> AuditEntry:
+    """The entry `record_change` writes, not yet saved: for writing many with one insert
+    (`AuditEntry.objects.bulk_create`, e.g. a batch of imported books)."""
     is_user = getattr(user, "is_authenticated", False)
     if municipality_id is None and is_user:
         municipality_id = _acting_municipality_id(user)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user=user if is_user else None,
         username=user.get_username() if is_user else "",
         action=str(action),

@@ -325,6 +325,8 @@ def _scaled(image, width: int):
 
     if image.width <= width:
         return image
+    if image.width == 2 * width and image.height % 2 == 0:
+        return image.reduce(2)  # exactly half (320 from 640): a 2×2 average, many times faster
     return image.resize(
         (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
     )
@@ -332,5 +334,7 @@ def _scaled(image, width: int):
 
 def _jpeg(image, width: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    # Baseline, not progressive: for covers this small progressive JPEGs were no smaller and
+    # took two and a half times as long to encode (a third of an import's cover time).
+    image.save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()

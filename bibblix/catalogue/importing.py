@@ -1,8 +1,11 @@
-"""Importing books: one EPUB at a time, all or nothing.
+"""Importing books: each EPUB all or nothing.
 
 Everything is read and checked (catalogue.epub) before a byte is stored. Files are stored under
 names made from the content's hash, so re-importing the same file stores nothing new; when the
 database step fails, files this import created are removed again, so nothing is half-imported.
+`store_epubs` stores a batch of new books with one insert per table in one transaction (the
+bulk import); when that fails, each book of the batch is stored on its own, so a bad book is
+refused alone and leaves no rows.
 """
 
 import hashlib
@@ -11,15 +14,19 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bibblix.audit.models import AuditEntry
-from bibblix.audit.services import record_change
+from bibblix.audit.services import audit_entry, record_change
+from bibblix.lib import page_cache
 from bibblix.lib.languages import normalise_language
 
 from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
 from .models import COVER_WIDTHS, Book, BookContributor, Contributor
+from .spelling import forget_vocabulary
+from .text import fold
 
 # Roughly what a child reads: 250 words a minute of about 6 characters each.
 CHARACTERS_PER_MINUTE = 1500
@@ -141,9 +148,12 @@ def import_epub(path: str | Path, user=None, **overrides) -> tuple[Book, bool]:
     return store_epub(prepare_epub(path), user, **overrides)
 
 
-def store_epub(prepared: PreparedEpub, user=None, **overrides) -> tuple[Book, bool]:
-    """Store a prepared EPUB in one transaction; returns (book, created). On failure the files
-    it stored are removed again, so nothing is half-imported."""
+def store_epub(
+    prepared: PreparedEpub, user=None, *, files: _Stored | None = None, **overrides
+) -> tuple[Book, bool]:
+    """Store a prepared EPUB in one transaction (a savepoint inside another); returns (book,
+    created). On failure the files it stored are removed again, so nothing is half-imported;
+    on success they are added to `files` (for a batch that may still fail)."""
     path, data, meta, covers, digest = (
         prepared.path,
         prepared.data,
@@ -171,14 +181,136 @@ def store_epub(prepared: PreparedEpub, user=None, **overrides) -> tuple[Book, bo
     except BaseException:
         stored.remove()
         raise
+    if files is not None:
+        files.names += stored.names
     return book, created
+
+
+@dataclass
+class Stored:
+    """What became of one EPUB of a batch: the book and whether it is new, or why not."""
+
+    book: Book | None
+    created: bool = False
+    error: str = ""
+
+
+def store_epubs(batch: list[PreparedEpub], user=None) -> list[Stored]:
+    """Store prepared EPUBs, in order, in one transaction: the new books with one insert each
+    for books, contributors, their links and audit entries (the search text computed on the
+    way); a book already in the catalogue, or twice in the batch, updated by `store_epub` in a
+    savepoint. If writing the batch fails, none of it stays (rows nor files) and each EPUB is
+    stored on its own instead, so one bad book is refused alone."""
+    files = _Stored()
+    try:
+        with transaction.atomic():
+            results = _store_batch(batch, user, files)
+    except (DatabaseError, EpubError, OSError):
+        files.remove()
+        results = []
+        for prepared in batch:
+            try:
+                book, created = store_epub(prepared, user)
+            except (DatabaseError, EpubError, OSError) as exc:
+                results.append(Stored(None, error=str(exc)))
+            else:
+                results.append(Stored(book, created))
+    forget_vocabulary()  # bulk inserts send no signal (titles are the search's vocabulary)
+    page_cache.bump_content_version()  # nor to the page cache (deferred during an import)
+    return results
+
+
+def _keys(meta: EpubMetadata) -> set[tuple[str, str]]:
+    return {
+        (name, value) for name, value in (("isbn", meta.isbn), ("id", meta.identifier)) if value
+    }
+
+
+def _store_batch(batch: list[PreparedEpub], user, files: _Stored) -> list[Stored]:
+    isbns = [p.meta.isbn for p in batch if p.meta.isbn]
+    identifiers = [p.meta.identifier for p in batch if p.meta.identifier]
+    known: set[tuple[str, str]] = set()
+    for isbn, identifier in Book.objects.filter(
+        Q(isbn__in=isbns) | Q(identifier__in=identifiers)
+    ).values_list("isbn", "identifier"):
+        known |= {("isbn", isbn), ("id", identifier)}
+    # New books go in together; one that updates a book (in the catalogue or earlier in this
+    # batch) goes after them, in order, as `store_epub` would have it.
+    fresh, again, seen = [], [], set()
+    for index, prepared in enumerate(batch):
+        keys = _keys(prepared.meta)
+        (again if keys & (known | seen) else fresh).append(index)
+        seen |= keys
+    results: list[Stored | None] = [None] * len(batch)
+    books = _insert_new([batch[i] for i in fresh], user, files)
+    for index, book in zip(fresh, books, strict=True):
+        results[index] = Stored(book, True)
+    for index in again:
+        try:
+            with transaction.atomic():
+                book, created = store_epub(batch[index], user, files=files)
+        except (DatabaseError, EpubError, OSError) as exc:
+            results[index] = Stored(None, error=str(exc))
+        else:
+            results[index] = Stored(book, created)
+    return results
+
+
+def _insert_new(batch: list[PreparedEpub], user, files: _Stored) -> list[Book]:
+    if not batch:
+        return []
+    people = _contributors([p.meta for p in batch])
+    books = []
+    for prepared in batch:
+        book = Book()
+        _apply_metadata(book, prepared.meta)
+        book.epub.name = files.save(f"books/{prepared.digest}.epub", prepared.data)
+        if prepared.covers:
+            _set_cover(book, prepared.covers, prepared.digest, files)
+        # As Book.build_search_text, with the contributors in their order.
+        names = [person.name for person in prepared.meta.contributors]
+        book.search_text = fold(" ".join([book.title, book.subtitle, book.series, *names]))
+        books.append(book)
+    Book.objects.bulk_create(books)
+    BookContributor.objects.bulk_create(
+        BookContributor(
+            book=book, contributor=people[person.name], role=person.role, position=position
+        )
+        for book, prepared in zip(books, batch, strict=True)
+        for position, person in enumerate(prepared.meta.contributors)
+    )
+    AuditEntry.objects.bulk_create(
+        audit_entry(user, AuditEntry.Action.IMPORTED, book, {"file": ["", prepared.path.name]})
+        for book, prepared in zip(books, batch, strict=True)
+    )
+    return books
+
+
+def _contributors(metas: list[EpubMetadata]) -> dict[str, Contributor]:
+    """Every contributor of the batch by name: the existing ones (the first of a name, as
+    get_or_create finds it), the others made with one insert."""
+    wanted = {}
+    for meta in metas:
+        for person in meta.contributors:
+            wanted.setdefault(person.name, person.sort_name or person.name)
+    found = {}
+    for contributor in Contributor.objects.filter(name__in=list(wanted)).order_by("-pk"):
+        found[contributor.name] = contributor
+    missing = [
+        Contributor(name=name, sort_name=wanted[name]) for name in wanted if name not in found
+    ]
+    for contributor in Contributor.objects.bulk_create(missing):
+        found[contributor.name] = contributor
+    return found
 
 
 __all__ = [
     "EpubError",
     "PreparedEpub",
     "import_epub",
+    "Stored",
     "prepare_epub",
     "replace_cover",
     "store_epub",
+    "store_epubs",
 ]

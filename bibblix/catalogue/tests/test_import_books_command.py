@@ -81,3 +81,84 @@ def test_two_processes_import_every_file_with_its_authors_searchable(tmp_path, d
     assert Book.objects.filter(title__startswith="Parallellboken").count() == 6
     assert [b.title for b in search("nr4")] == ["Parallellboken 4"]
     assert all(len(b.cover_renditions) == 3 for b in Book.objects.all())
+
+
+# --- batches: one transaction and one insert per table for many books ------------------------
+
+
+def _generated(folder, count, start=0):
+    from bibblix.demo import generated_books as generated
+
+    for number in range(start, start + count):
+        data = generated.make_epub(number, f"Satsboken {number}", f"Satsförfattare Nr{number}")
+        (folder / f"book-{number:03d}.epub").write_bytes(data)
+
+
+def test_a_batch_stores_books_authors_search_text_and_audit_rows(tmp_path, capsys):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bibblix.audit.models import AuditEntry
+    from bibblix.catalogue.services import search
+
+    _generated(tmp_path, 12)
+    with CaptureQueriesContext(connection) as captured:
+        call_command("import_books", str(tmp_path), "--no-progress", "--jobs", "1")
+    assert "12 imported, 0 updated, 0 refused" in capsys.readouterr().out
+    books = Book.objects.filter(title__startswith="Satsboken")
+    assert books.count() == 12
+    assert [b.title for b in search("nr7")] == ["Satsboken 7"]
+    assert all(b.search_text == b.build_search_text() for b in books)
+    audit = AuditEntry.objects.filter(action="imported", model="book")
+    assert sorted(map(int, audit.values_list("object_id", flat=True))) == sorted(
+        books.values_list("pk", flat=True)
+    )
+    # One batch: a handful of statements, not a dozen per book.
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) <= 5
+
+
+def test_a_book_twice_in_a_batch_is_imported_then_updated(tmp_path, capsys):
+    write(tmp_path, build_epub(), "first.epub")
+    write(tmp_path, build_epub(package=opf(title="Nytt namn")), "second.epub")
+    call_command("import_books", str(tmp_path), "--no-progress", "--jobs", "1")
+    assert "1 imported, 1 updated, 0 refused" in capsys.readouterr().out
+    assert list(Book.objects.values_list("title", flat=True)) == ["Nytt namn"]
+
+
+def test_a_failing_book_leaves_nothing_and_the_rest_of_its_batch_is_imported(
+    tmp_path, capsys, monkeypatch, settings
+):
+    from django.db import DatabaseError
+
+    from bibblix.audit.models import AuditEntry
+    from bibblix.catalogue import importing
+    from bibblix.catalogue.models import BookContributor, Contributor
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _generated(inbox, 5)
+    real = importing._apply_metadata
+
+    def fail_for_book_3(book, meta):
+        real(book, meta)
+        if meta.title == "Satsboken 3":
+            raise DatabaseError("the database said no")
+
+    monkeypatch.setattr(importing, "_apply_metadata", fail_for_book_3)
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_books", str(inbox), "--no-progress", "--jobs", "1")
+    out = capsys.readouterr().out
+    assert "4 imported, 0 updated, 1 refused" in out
+    assert "book-003.epub" in out and "the database said no" in out
+    assert sorted(Book.objects.values_list("title", flat=True)) == [
+        f"Satsboken {n}" for n in (0, 1, 2, 4)
+    ]
+    assert not Contributor.objects.filter(name__endswith="Nr3").exists()
+    assert BookContributor.objects.count() == 4
+    assert AuditEntry.objects.filter(action="imported").count() == 4
+    # Its files are gone too: four EPUBs and four books' covers are left.
+    media = settings.MEDIA_ROOT
+    assert len(list((media / "books").iterdir())) == 4
+    assert len(list((media / "covers").iterdir())) == 4 * 3

@@ -7,8 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bibblix.catalogue.epub import EpubError
-from bibblix.catalogue.importing import PreparedEpub, prepare_epub, store_epub
+from bibblix.catalogue.importing import PreparedEpub, prepare_epub, store_epubs
 from bibblix.lib import page_cache
+
+# Books stored per transaction (one insert per table for the new ones among them).
+BATCH = 100
 
 
 def epub_paths(paths: list[str]) -> list[Path]:
@@ -35,7 +38,7 @@ def _prepare(path: Path) -> PreparedEpub | str:
 
 def prepared(files: list[Path], jobs: int) -> Iterator[PreparedEpub | str]:
     """Each file prepared, in order; reading and cover-making spread over `jobs` processes
-    while this one stores (the database step stays in one process, one book at a time)."""
+    while this one stores (the database step stays in one process, a batch at a time)."""
     if jobs <= 1 or len(files) < 2:
         yield from map(_prepare, files)
         return
@@ -55,33 +58,51 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="EPUB files or folders holding them")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument(
+            "--batch",
+            type=int,
+            default=BATCH,
+            help=f"books stored per transaction (default {BATCH})",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
             help="processes that read EPUBs and make covers (default: one per CPU)",
         )
 
-    def handle(self, *args, paths: list[str], no_progress: bool, jobs: int, **options):
+    def handle(self, *args, paths: list[str], no_progress: bool, jobs: int, batch: int, **options):
         files = epub_paths(paths)
         created = updated = 0
         refused: list[tuple[Path, str]] = []
         bar = tqdm(
             total=len(files), unit="book", disable=no_progress or not files, file=self.stderr
         )
+        waiting: list[tuple[Path, PreparedEpub]] = []
+
+        def store() -> None:
+            nonlocal created, updated
+            results = store_epubs([epub for _path, epub in waiting])
+            for (path, _epub), result in zip(waiting, results, strict=True):
+                if result.error:
+                    refused.append((path, result.error))
+                else:
+                    created += result.created
+                    updated += not result.created
+            bar.update(len(waiting))
+            bar.set_postfix_str(waiting[-1][0].name[:40])
+            waiting.clear()
+
         with page_cache.bumps_deferred():
             for path, epub in zip(files, prepared(files, jobs), strict=True):
-                bar.update()
-                bar.set_postfix_str(path.name[:40])
                 if isinstance(epub, str):
                     refused.append((path, epub))
+                    bar.update()
                     continue
-                try:
-                    _book, is_new = store_epub(epub)
-                except (EpubError, OSError) as exc:
-                    refused.append((path, str(exc)))
-                else:
-                    created += is_new
-                    updated += not is_new
+                waiting.append((path, epub))
+                if len(waiting) >= max(1, batch):
+                    store()
+            if waiting:
+                store()
         bar.close()
         for path, reason in refused:
             self.stdout.write(self.style.ERROR(f"REFUSED {path}: {reason}"))
