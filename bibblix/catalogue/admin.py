@@ -135,7 +135,19 @@ class BookAdmin(NationalCatalogueAdmin):
     form = BookAdminForm
     change_list_template = "admin/catalogue/book/change_list.html"
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "description", "content_note", "themes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "subtitle",
+                    "alternative_titles",
+                    "description",
+                    "content_note",
+                    "themes",
+                ]
+            },
+        ),
         (
             _("For whom"),
             {

@@ -19,7 +19,7 @@ from bibblix.audit.services import record_change
 from bibblix.lib.languages import normalise_language
 
 from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
-from .models import COVER_WIDTHS, Book, BookContributor, Contributor
+from .models import COVER_WIDTHS, Book, BookContributor, Contributor, join_titles, split_titles
 
 # Roughly what a child reads: 250 words a minute of about 6 characters each.
 CHARACTERS_PER_MINUTE = 1500
@@ -58,6 +58,10 @@ def _find_existing(meta: EpubMetadata) -> Book | None:
 def _apply_metadata(book: Book, meta: EpubMetadata) -> None:
     book.title = meta.title
     book.subtitle = meta.subtitle
+    # The librarians' other titles stay; the file's are added.
+    book.alternative_titles = join_titles(
+        split_titles(book.alternative_titles), [t for t in meta.other_titles if t != meta.title]
+    )
     book.description = book.description or meta.description
     book.language = normalise_language(meta.language)
     book.publisher = meta.publisher or book.publisher

@@ -9,6 +9,7 @@ import pytest
 from bibblix.catalogue.services import SearchFilters, search
 from bibblix.catalogue.spelling import sound
 from bibblix.catalogue.text import fold
+from bibblix.demo.catalogue import OTHER_TITLES
 
 from .builders import make_book
 
@@ -31,7 +32,12 @@ def misspellings() -> list[dict]:
 def catalogue():
     for row in misspellings():
         if row["author"] and not search(row["expected"]).filter(title=row["expected"]).exists():
-            make_book(row["expected"], authors=tuple(row["author"].split(" & ")))
+            make_book(
+                row["expected"],
+                authors=tuple(row["author"].split(" & ")),
+                # The Swedish titles of the classics, as in the demo catalogue and the bench.
+                alternative_titles="\n".join(OTHER_TITLES.get(row["expected"], [])),
+            )
     combinations = itertools.product(ADJECTIVES, NOUNS, PLACES)
     for number, (adjective, noun, place) in enumerate(combinations):
         make_book(f"{adjective} {noun} {place}", authors=(PEOPLE[number % len(PEOPLE)],))
