@@ -160,8 +160,7 @@ def generate(target: int) -> None:
     directly, as refresh_search_text() would."""
     from django.db import connection
 
-    from bibblix.catalogue.models import Book, titles_key
-    from bibblix.catalogue.text import fold
+    from bibblix.catalogue.models import Book, search_text_for
     from bibblix.demo import catalogue as demo
     from bibblix.demo import generated_books as generated
 
@@ -179,22 +178,23 @@ def generate(target: int) -> None:
             title = f"{made_up_word(rng).capitalize()} och {made_up_word(rng)} {rng.choice(generated.PLACES)}"
             author = f"{made_up_word(rng).capitalize()} {made_up_word(rng).capitalize()}"
         age_min = rng.choice([3, 6, 6, 7, 8, 9, 10])
-        books.append(
-            Book(
-                title=title,
-                language=rng.choice(["sv"] * 8 + ["en", "ar"]),
-                age_min=age_min,
-                age_max=min(12, age_min + rng.choice([3, 4, 6])),
-                is_easy_to_read=rng.random() < 0.25,
-                layout="fixed" if rng.random() < 0.15 else "reflowable",
-                page_count=rng.randint(24, 320),
-                reading_minutes=rng.randint(10, 400),
-                identifier=f"urn:bench:{number}",
-                is_generated=True,
-                search_text=fold(f"{title} {author}"),
-                search_titles=titles_key([title]),
-            )
+        book = Book(
+            title=title,
+            language=rng.choice(["sv"] * 8 + ["en", "ar"]),
+            age_min=age_min,
+            age_max=min(12, age_min + rng.choice([3, 4, 6])),
+            is_easy_to_read=rng.random() < 0.25,
+            layout="fixed" if rng.random() < 0.15 else "reflowable",
+            page_count=rng.randint(24, 320),
+            reading_minutes=rng.randint(10, 400),
+            identifier=f"urn:bench:{number}",
+            is_generated=True,
+            # The Swedish titles of the classics, as the demo catalogue has them.
+            alternative_titles="\n".join(demo.OTHER_TITLES.get(title, [])),
         )
+        book.search_text = search_text_for(book, [author])
+        book.search_titles = book.build_search_titles()
+        books.append(book)
     created = Book.objects.bulk_create(books, batch_size=2000)
     through = Book.themes.through
     links = []

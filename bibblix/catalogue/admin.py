@@ -140,7 +140,19 @@ class BookAdmin(NationalCatalogueAdmin):
         return obj.age_label
 
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "description", "content_note", "themes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "subtitle",
+                    "alternative_titles",
+                    "description",
+                    "content_note",
+                    "themes",
+                ]
+            },
+        ),
         (
             _("For whom"),
             {

@@ -55,6 +55,7 @@ class EpubMetadata:
     publisher: str = ""
     published_year: int | None = None
     subtitle: str = ""
+    other_titles: list[str] = field(default_factory=list)
     contributors: list[Contributor] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     layout: str = "reflowable"
@@ -237,6 +238,7 @@ def _metadata(archive: SafeArchive, names: set[str], package) -> EpubMetadata:
     if not package.title:
         raise EpubError(_("The book has no title in its metadata."))
     meta = EpubMetadata(title=package.title[:300], subtitle=package.subtitle[:300])
+    meta.other_titles = [title[:300] for title in package.other_titles]
     meta.identifier = package.identifier[:300]
     meta.isbn = next(filter(None, map(_isbn_from, package.identifiers)), "")
     meta.language = package.language[:8]

@@ -24,9 +24,16 @@ from bibblix.lib import page_cache
 from bibblix.lib.languages import normalise_language
 
 from .epub import EpubError, EpubMetadata, cover_renditions, read_epub
-from .models import COVER_WIDTHS, Book, BookContributor, Contributor
+from .models import (
+    COVER_WIDTHS,
+    Book,
+    BookContributor,
+    Contributor,
+    join_titles,
+    search_text_for,
+    split_titles,
+)
 from .spelling import forget_vocabulary
-from .text import fold
 
 # Roughly what a child reads: 250 words a minute of about 6 characters each.
 CHARACTERS_PER_MINUTE = 1500
@@ -65,6 +72,10 @@ def _find_existing(meta: EpubMetadata) -> Book | None:
 def _apply_metadata(book: Book, meta: EpubMetadata) -> None:
     book.title = meta.title
     book.subtitle = meta.subtitle
+    # The librarians' other titles stay; the file's are added.
+    book.alternative_titles = join_titles(
+        split_titles(book.alternative_titles), [t for t in meta.other_titles if t != meta.title]
+    )
     book.description = book.description or meta.description
     book.language = normalise_language(meta.language)
     book.publisher = meta.publisher or book.publisher
@@ -267,9 +278,10 @@ def _insert_new(batch: list[PreparedEpub], user, files: _Stored) -> list[Book]:
         book.epub.name = files.save(f"books/{prepared.digest}.epub", prepared.data)
         if prepared.covers:
             _set_cover(book, prepared.covers, prepared.digest, files)
-        # As Book.build_search_text, with the contributors in their order.
+        # As Book.save would, with the contributors in their order (bulk_create skips save).
         names = [person.name for person in prepared.meta.contributors]
-        book.search_text = fold(" ".join([book.title, book.subtitle, book.series, *names]))
+        book.search_text = search_text_for(book, names)
+        book.search_titles = book.build_search_titles()
         books.append(book)
     Book.objects.bulk_create(books)
     BookContributor.objects.bulk_create(

@@ -22,11 +22,28 @@ def subject_headings(subjects) -> list[str]:
 
 
 def search_text_for(book, people) -> str:
-    """The folded words a book is found by: title, subtitle, series, contributors (in order),
-    then its subjects' headings. The title comes first: ranking prefers text starting with the
+    """The folded words a book is found by: title, subtitle, series, other titles, contributors
+    (in order), then its subjects' headings. The title comes first: ranking prefers text starting with the
     query."""
-    parts = [book.title, book.subtitle, book.series, *people, *subject_headings(book.subjects)]
+    other_titles = split_titles(getattr(book, "alternative_titles", ""))  # none before 0012
+    parts = [book.title, book.subtitle, book.series, *other_titles]
+    parts += [*people, *subject_headings(book.subjects)]
     return fold(" ".join(part for part in parts if part))
+
+
+def split_titles(text: str) -> list[str]:
+    """Book.alternative_titles as a list: one title a line, blank lines and repeats left out."""
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
+
+
+def join_titles(*groups) -> str:
+    """Lists of titles merged into Book.alternative_titles' text (first spelling kept)."""
+    seen, kept = set(), []
+    for title in (title.strip() for group in groups for title in group):
+        if title and fold(title) not in seen:
+            seen.add(fold(title))
+            kept.append(title)
+    return "\n".join(kept)
 
 
 def titles_key(names) -> str:
@@ -124,6 +141,18 @@ class Book(models.Model):
     )
     has_media_overlays = models.BooleanField(_("has recorded narration"), default=False)
     series = models.CharField(_("series"), max_length=200, blank=True)
+    # The names children know a book by besides its title: the original title of a translation
+    # ("The Jungle Book" for "Djungelboken") or the translated one ("Pippi Longstocking").
+    # Filled at import from ONIX (original-language, other-language, former and cover titles) and
+    # EPUB (extra dc:title elements); librarians add more in the staff area. Search finds them
+    # and ranks them as exact titles.
+    alternative_titles = models.TextField(
+        _("other titles"),
+        blank=True,
+        help_text=_(
+            "One title a line: the original or a translated title children may search for."
+        ),
+    )
     series_number = models.PositiveSmallIntegerField(_("number in series"), null=True, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_year = models.PositiveSmallIntegerField(_("year published"), null=True, blank=True)
@@ -250,7 +279,7 @@ class Book(models.Model):
         return search_text_for(self, people)
 
     def build_search_titles(self) -> str:
-        return titles_key([self.title, self.series])
+        return titles_key([self.title, self.series, *split_titles(self.alternative_titles)])
 
     @property
     def cover_srcset(self) -> str:

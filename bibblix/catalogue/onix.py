@@ -44,6 +44,9 @@ class OnixProduct:
     isbn: str
     title: str
     subtitle: str = ""
+    # TitleDetail types 03 (original language), 06 (other language), 08 (former title) and
+    # 11 (alternative title on the cover): names a child may search the book by.
+    other_titles: list[str] = field(default_factory=list)
     contributors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     series: str = ""
     series_number: int | None = None
@@ -166,6 +169,7 @@ def read_product(product: etree._Element) -> OnixProduct:
         raise OnixError(_("The record has no title."))
     item = OnixProduct(reference=reference, isbn=isbn, title=title[:300])
     item.subtitle = _text(title_element, "Subtitle")[:300]
+    item.other_titles = _other_titles(detail, item.title)
     _read_people(detail, item)
     _read_series(detail, item)
     _read_language_and_extent(detail, item)
@@ -186,6 +190,23 @@ def _read_isbn(product) -> str:
                 raise OnixError(_("The ISBN %(value)s is not valid.") % {"value": value})
             return isbn
     raise OnixError(_("The record has no ISBN."))
+
+
+OTHER_TITLE_TYPES = {"03", "06", "08", "11"}
+
+
+def _other_titles(detail, title: str) -> list[str]:
+    found = []
+    for title_detail in detail.findall("TitleDetail") if detail is not None else []:
+        if _text(title_detail, "TitleType") not in OTHER_TITLE_TYPES:
+            continue
+        for element in title_detail.findall("TitleElement"):
+            text = _text(element, "TitleText") or " ".join(
+                filter(None, [_text(element, "TitlePrefix"), _text(element, "TitleWithoutPrefix")])
+            )
+            if text and text != title and text not in found:
+                found.append(text[:300])
+    return found
 
 
 def _title_element(detail):

@@ -10,12 +10,13 @@ from bibblix.audit.models import AuditEntry
 from bibblix.audit.services import record_change
 from bibblix.jobs import progress
 
-from .models import Book, BookContributor, Contributor
+from .models import Book, BookContributor, Contributor, join_titles, split_titles
 from .onix import OnixError, OnixProduct, parse_onix, read_product
 
 UPDATED_FIELDS = [
     "title",
     "subtitle",
+    "alternative_titles",
     "series",
     "series_number",
     "language",
@@ -72,6 +73,7 @@ def import_onix(source: str | Path | bytes, user=None) -> OnixReport:
 def _apply(book: Book, item: OnixProduct, user) -> None:
     before = {name: getattr(book, name) for name in UPDATED_FIELDS}
     book.title, book.subtitle = item.title, item.subtitle or book.subtitle
+    book.alternative_titles = join_titles(split_titles(book.alternative_titles), item.other_titles)
     book.series = item.series or book.series
     book.series_number = item.series_number or book.series_number
     book.language = item.language or book.language

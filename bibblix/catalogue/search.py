@@ -43,7 +43,16 @@ def refresh_search_text(book_ids: Iterable[int] | None = None, batch_size: int =
     ):
         people[book_id].append(name)
     changed = []
-    fields = ["pk", "title", "subtitle", "series", "subjects", "search_text", "search_titles"]
+    fields = [
+        "pk",
+        "title",
+        "subtitle",
+        "series",
+        "alternative_titles",
+        "subjects",
+        "search_text",
+        "search_titles",
+    ]
     for book in books.only(*fields).iterator(chunk_size=batch_size):
         text = search_text_for(book, people[book.pk])
         titles = book.build_search_titles()

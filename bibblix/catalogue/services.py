@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -68,6 +69,33 @@ def featured_books(limit: int = 12) -> list[Book]:
             .order_by("title", "pk")
         )
         chosen += list(rest[: limit - len(chosen)])
+    return chosen
+
+
+POPULAR_CACHE_KEY = "catalogue:popular-book-ids"
+POPULAR_SECONDS = 60 * 60  # the counts are read from the usage log at most once an hour
+POPULAR_DAYS = 90
+POPULAR_POOL = 48  # more ids than a row shows: some may have been withdrawn or hidden since
+
+
+def popular_books(limit: int = 12) -> list[Book]:
+    """The books children borrowed most in the last 90 days, those children may see today,
+    most borrowed first; topped up with the librarians' tips (featured_books) while a young
+    service has few loans. The counts come from the anonymous usage log (usage.services),
+    cached for an hour in the shared cache; the books themselves are read fresh."""
+    from bibblix.usage.services import most_borrowed_book_ids
+
+    ids = cache.get(POPULAR_CACHE_KEY)
+    if ids is None:
+        ids = most_borrowed_book_ids(days=POPULAR_DAYS, limit=POPULAR_POOL)
+        cache.set(POPULAR_CACHE_KEY, ids, POPULAR_SECONDS)
+    found = children_books().filter(pk__in=ids).prefetch_related("book_contributors__contributor")
+    by_id = {book.pk: book for book in found}
+    chosen = [by_id[pk] for pk in ids if pk in by_id][:limit]
+    if len(chosen) < limit:
+        taken = {book.pk for book in chosen}
+        tips = [book for book in featured_books(limit) if book.pk not in taken]
+        chosen += tips[: limit - len(chosen)]
     return chosen
 
 

@@ -51,9 +51,9 @@ def search(request):
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "query": query, "page": page, "searched": bool(request.GET)}
     if context["searched"] and not page.object_list:
-        # Never a dead end: a nearby query as a link, and the library's tips.
+        # Never a dead end: a nearby query as a link, and what other children borrow most.
         context["suggestion"] = services.did_you_mean(query, filters) if query else ""
-        context["tips"] = services.featured_books(limit=SHELF_ROW)
+        context["popular"] = services.popular_books(limit=SHELF_ROW)
     if request.htmx and not request.htmx.boosted:
         return render(request, "catalogue/_search_results.html", context)
     return render(request, "catalogue/search.html", context)

@@ -42,6 +42,22 @@ CONTENT_NOTES = {
     "grimm_household-tales.epub": "Samlingen är nästan tvåhundra år gammal; några sagor innehåller fördomar mot judar.",
 }
 
+# The Swedish titles the classics are known by here, as librarians enter them in the staff
+# area ("Other titles"): a child searches "djungelboken", not "the jungle book".
+OTHER_TITLES = {
+    "The Jungle Book": ["Djungelboken"],
+    "The Wonderful Wizard of Oz": ["Trollkarlen från Oz"],
+    "The Adventures of Pinocchio": ["Pinocchios äventyr"],
+    "The Wonderful Adventures of Nils": ["Nils Holgerssons underbara resa genom Sverige"],
+    "Peter and Wendy": ["Peter Pan"],
+    "The Secret Garden": ["Den hemliga trädgården"],
+    "The Wind in the Willows": ["Det susar i säven"],
+    "The Story of Doctor Dolittle": ["Doktor Dolittle"],
+    "The Railway Children": ["Järnvägsbarnen"],
+    "Just So Stories": ["Just så-historier"],
+    "Household Tales": ["Grimms sagor"],
+}
+
 TARGET_TOTAL = 3000
 # Shown to children in the "Bilderböcker" theme; the other sample stays an internal test book.
 PICTURE_BOOKS = {
@@ -99,6 +115,7 @@ def load_shared_books(themes: dict[str, Theme], out=print) -> dict[str, Book]:
                     is_featured=not is_sample or row["file"] in PICTURE_BOOKS,
                     content_note=CONTENT_NOTES.get(row["file"], ""),
                     is_free_to_try=row["file"] in FREE_TO_TRY,
+                    alternative_titles="\n".join(OTHER_TITLES.get(row["title"], [])),
                 )
             except EpubError as exc:
                 out(f"  refused {row['file']}: {exc}")

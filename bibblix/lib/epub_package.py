@@ -68,6 +68,8 @@ class Package:
     path: str  # the OPF's path inside the archive
     title: str = ""
     subtitle: str = ""
+    # Further dc:title elements that are not the subtitle (an original or translated title).
+    other_titles: list[str] = field(default_factory=list)
     identifier: str = ""  # the unique identifier, else the first
     identifiers: list[str] = field(default_factory=list)
     language: str = ""
@@ -153,6 +155,11 @@ def _read_metadata(package: Package, opf, metadata) -> None:
         (text(t) for t in titles if t.get("id") and title_types.get(t.get("id")) == "subtitle"),
         "",
     )
+    package.other_titles = [
+        text(t)
+        for t in titles[1:]
+        if text(t) and title_types.get(t.get("id") or "") not in {"subtitle", "main", "collection"}
+    ]
     unique = opf.get("unique-identifier")
     for ident in metadata.findall("dc:identifier", NS):
         value = text(ident)

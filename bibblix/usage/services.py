@@ -14,6 +14,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from .models import UsageEvent
@@ -24,7 +25,18 @@ Kind = UsageEvent.Kind
 # date of a child (patrons keeps the least possible), so the child's own age is not known.
 AGE_BANDS = (("6-8", 0, 8), ("9-12", 9, 200))
 
-__all__ = ["Kind", "age_band", "event_row", "reader_key", "record", "record_many", "service_date"]
+__all__ = [
+    "Kind",
+    "age_band",
+    "event_row",
+    "most_borrowed_book_ids",
+    "reader_key",
+    "record",
+    "record_many",
+    "service_date",
+]
+# A loan is a loan whether the book was free or came from the queue.
+BORROW_KINDS = (Kind.BORROWED, Kind.HOLD_FULFILLED)
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +147,21 @@ def record_many(rows: list[dict]) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)
+
+
+def most_borrowed_book_ids(
+    days: int = 90, limit: int = 48, today: datetime.date | None = None
+) -> list[int]:
+    """The ids of the books borrowed most in the `days` days up to `today`, most first (ties:
+    the lower id first): counted from the anonymous log, so no child's loans are read."""
+    today = today or service_date(timezone.now())
+    since = today - datetime.timedelta(days=days - 1)
+    rows = (
+        UsageEvent.objects.filter(kind__in=BORROW_KINDS, day__gte=since, day__lte=today)
+        .exclude(book_id=None)
+        .values("book_id")
+        .annotate(loans=Count("id"))
+        .order_by("-loans", "book_id")
+        .values_list("book_id", flat=True)
+    )
+    return list(rows[:limit])
