@@ -89,9 +89,32 @@ def wait_until_async(page, predicate: str, arg=None, timeout: float = 10_000) ->
 SETTLED = "!document.documentElement.dataset.readerTurning"
 
 
+# What the reader shows, for the message of a page-turn wait that timed out: a flaky turn
+# says where it stopped (the fraction, a turn still marked, the paginator's page, the focus).
+TURN_STATE = """() => {
+    const view = window.bibblixReader?.view, renderer = view?.renderer
+    const focused = document.activeElement
+    return { fraction: document.documentElement.dataset.readerFraction,
+             turning: document.documentElement.dataset.readerTurning ?? null,
+             section: view?.lastLocation?.section?.current, page: renderer?.page,
+             pages: renderer?.pages, cfi: view?.lastLocation?.cfi,
+             focus: focused?.tagName + (focused?.id ? '#' + focused.id : '') }
+}"""
+
+
+def _wait_for_turn(page, predicate: str, value: float) -> None:
+    from playwright.sync_api import TimeoutError
+
+    try:
+        wait_until(page, predicate, value)
+    except TimeoutError as error:
+        state = page.evaluate(TURN_STATE)
+        raise AssertionError(f"page turn not done ({predicate} with {value}): {state}") from error
+
+
 def wait_past(page, value: float) -> None:
     """Wait until the page has turned past `value` and the turn has ended."""
-    wait_until(
+    _wait_for_turn(
         page,
         f"v => {SETTLED} && Number(document.documentElement.dataset.readerFraction) > v",
         value,
@@ -100,7 +123,7 @@ def wait_past(page, value: float) -> None:
 
 def wait_before(page, value: float) -> None:
     """Wait until the page has turned back before `value` and the turn has ended."""
-    wait_until(
+    _wait_for_turn(
         page,
         f"v => {SETTLED} && Number(document.documentElement.dataset.readerFraction) < v",
         value,

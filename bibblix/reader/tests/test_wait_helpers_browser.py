@@ -4,7 +4,14 @@ and an async predicate is awaited (never taken as true because a promise is trut
 import pytest
 from playwright.sync_api import Error, TimeoutError
 
-from .browser_helpers import AsyncPredicate, wait_until, wait_until_async
+from .browser_helpers import (
+    AsyncPredicate,
+    log_in,
+    open_reader,
+    wait_past,
+    wait_until,
+    wait_until_async,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +62,13 @@ def test_wait_until_async_awaits_the_predicate(blank):
         blank, f"async () => {{ await new Promise(r => setTimeout(r, 10)); return ({LATER})() }}"
     )
     assert blank.evaluate(LATER)
+
+
+def test_a_page_turn_wait_that_times_out_says_where_the_reader_stopped(
+    phone, live_server, loan, patron_ale
+):
+    log_in(phone.context, live_server, patron_ale)
+    open_reader(phone, loan.book_id)
+    with pytest.raises(AssertionError, match="page turn not done") as failure:
+        wait_past(phone, 1.0)  # no page is past the end of the book
+    assert "'fraction'" in str(failure.value) and "'turning': None" in str(failure.value)
