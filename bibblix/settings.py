@@ -149,7 +149,10 @@ TEMPLATES = [
                 "bibblix.lib.page_cache.csrf_placeholder",
             ],
             # `{% load icons %}` anywhere: the sprite is shared by every app's pages.
-            "libraries": {"icons": "bibblix.lib.templatetags.icons"},
+            "libraries": {
+                "icons": "bibblix.lib.templatetags.icons",
+                "hyphenate": "bibblix.lib.templatetags.hyphenate",
+            },
         },
     },
 ]

@@ -67,3 +67,96 @@ def open_ranged(storage, name: str, buffer_size: int = 64 * 1024):
         storage.connection.meta.client, storage.bucket.name, key, storage.size(name)
     )
     return io.BufferedReader(raw, buffer_size=buffer_size)
+
+
+# --- Bucket set-up (`manage.py storage_setup`) ----------------------------------------------
+
+CORS_RULE_ID = "bibblix-reader"
+_EVERYONE = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+
+
+def cors_rule(origins: list[str]) -> dict:
+    """The reader fetches the book file from the bucket by script, in byte ranges."""
+    return {
+        "ID": CORS_RULE_ID,
+        "AllowedOrigins": sorted(origins),
+        "AllowedMethods": ["GET", "HEAD"],
+        "AllowedHeaders": ["Range"],
+        "ExposeHeaders": ["Accept-Ranges", "Content-Length", "Content-Range", "ETag"],
+        "MaxAgeSeconds": 3600,
+    }
+
+
+def _error_code(error) -> str:
+    return getattr(error, "response", {}).get("Error", {}).get("Code", "")
+
+
+def _same_rule(a: dict, b: dict) -> bool:
+    keys = ("AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposeHeaders")
+    return all(sorted(a.get(k, [])) == sorted(b.get(k, [])) for k in keys) and a.get(
+        "MaxAgeSeconds"
+    ) == b.get("MaxAgeSeconds")
+
+
+def apply_cors(client, bucket: str, origins: list[str]) -> bool:
+    """Put our CORS rule on the bucket, keeping other rules; False when it was already there."""
+    from botocore.exceptions import ClientError
+
+    wanted = cors_rule(origins)
+    try:
+        rules = client.get_bucket_cors(Bucket=bucket).get("CORSRules", [])
+    except ClientError as error:
+        if _error_code(error) != "NoSuchCORSConfiguration":
+            raise
+        rules = []
+    ours = [rule for rule in rules if rule.get("ID") == CORS_RULE_ID]
+    if len(ours) == 1 and _same_rule(ours[0], wanted):
+        return False
+    others = [rule for rule in rules if rule.get("ID") != CORS_RULE_ID]
+    client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [*others, wanted]})
+    return True
+
+
+def public_acl_grants(client, bucket: str) -> list[str]:
+    """Permissions the bucket's ACL gives to everyone (or every AWS account)."""
+    grants = client.get_bucket_acl(Bucket=bucket).get("Grants", [])
+    return [
+        f"{grant['Permission']} to {grant['Grantee']['URI'].rsplit('/', 1)[-1]}"
+        for grant in grants
+        if grant.get("Grantee", {}).get("URI") in _EVERYONE
+    ]
+
+
+def public_policy_statements(client, bucket: str) -> list[str] | None:
+    """Sids (or actions) of bucket-policy statements that allow anyone; None without a policy."""
+    import json
+
+    from botocore.exceptions import ClientError
+
+    try:
+        policy = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
+    except ClientError as error:
+        if _error_code(error) in {"NoSuchBucketPolicy", "NoSuchPolicy"}:
+            return None
+        raise
+    statements = policy.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    public = []
+    for statement in statements:
+        principal = statement.get("Principal")
+        anyone = principal == "*" or (
+            isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))
+        )
+        if statement.get("Effect") == "Allow" and anyone:
+            public.append(statement.get("Sid") or ",".join(_as_list(statement.get("Action"))))
+    return public
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

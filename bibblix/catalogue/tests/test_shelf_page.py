@@ -91,3 +91,10 @@ def test_shelf_page_is_cached_for_visitors_until_the_shelf_changes(
         assert "A-boken" in client.get(url).content.decode()
     shelve(summer, make_book("Ny bok"))  # a librarian adds a book: the next answer shows it
     assert "Ny bok" in client.get(url).content.decode()
+
+
+def test_long_words_in_a_shelf_name_get_soft_hyphens_and_stay_escaped(client):
+    shelf = Shelf.objects.create(slug="lang", name="Sommarläsning <b>kul</b>")
+    page = client.get(reverse("shelf", args=[shelf.pk])).content.decode()
+    assert "Som\u00admar\u00adläs\u00adning &lt;b&gt;kul&lt;/b&gt;</h1>" in page
+    assert "<title>Sommarläsning &lt;b&gt;kul&lt;/b&gt; – Bibblix</title>" in page
