@@ -139,3 +139,29 @@ def s3_endpoint():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def s3_bucket(endpoint: str, bucket: str, monkeypatch, **options) -> tuple:
+    """A new bucket on the S3 test server and the STORAGES that keep files in it (private,
+    signed with SigV4, plus `options`): (boto3 client, STORAGES)."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    storages = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": endpoint,
+                "region_name": "us-east-1",
+                "default_acl": "private",
+                "signature_version": "s3v4",
+                **options,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return client, storages

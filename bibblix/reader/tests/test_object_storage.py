@@ -19,7 +19,7 @@ from django.utils import timezone
 from bibblix.demo.generated_books import make_epub
 from bibblix.lib import objects
 
-from .conftest import return_loan
+from .conftest import return_loan, s3_bucket
 
 pytest.importorskip("moto.server", reason="moto[server] (dev extra) is not installed")
 
@@ -28,27 +28,9 @@ BUCKET = "bibblix-books"
 
 @pytest.fixture(autouse=True)
 def s3_storage(s3_endpoint, monkeypatch):
-    import boto3
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
-    storages = {
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "default_acl": "private",
-                "querystring_auth": True,
-                "file_overwrite": False,
-                "signature_version": "s3v4",
-            },
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    client, storages = s3_bucket(
+        s3_endpoint, BUCKET, monkeypatch, querystring_auth=True, file_overwrite=False
+    )
     with override_settings(STORAGES=storages):
         yield client
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):

@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from .conftest import s3_bucket
+
 pytest.importorskip("moto.server", reason="moto[server] (dev extra) is not installed")
 
 BUCKET = "bibblix-setup"
@@ -15,25 +17,7 @@ BUCKET = "bibblix-setup"
 
 @pytest.fixture
 def bucket(s3_endpoint, monkeypatch):
-    import boto3
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
-    storages = {
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "default_acl": "private",
-                "signature_version": "s3v4",
-            },
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    client, storages = s3_bucket(s3_endpoint, BUCKET, monkeypatch)
     with override_settings(
         STORAGES=storages, CSRF_TRUSTED_ORIGINS=["https://bibblix.example"], ALLOWED_HOSTS=["x"]
     ):
