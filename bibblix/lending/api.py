@@ -181,9 +181,12 @@ def write_progress(request, book_id: Id, payload: ProgressIn):
     _known_book(book_id)
     if not 0.0 <= payload.percentage <= 1.0:
         raise HttpError(422, "percentage must be between 0 and 1")
-    row, _applied = services.record_progress(
-        request.patron, book_id, payload.locator, payload.percentage, payload.updated_at
-    )
+    try:
+        row, _applied = services.record_progress(
+            request.patron, book_id, payload.locator, payload.percentage, payload.updated_at
+        )
+    except services.BookNotFound:  # deleted while the position was on its way
+        raise HttpError(404, "Not found") from None
     return _progress_out(row)
 
 

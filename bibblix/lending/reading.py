@@ -3,10 +3,12 @@
 Re-exported by `services.py`; other apps call these through `lending.services`.
 """
 
+import contextlib
 import datetime
 import logging
 
 import django.dispatch
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -29,6 +31,26 @@ NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 # Reading time is the time between two saved positions, at most this much: a book left open
 # on the table is not read for hours.
 MAX_READ_SECONDS = 10 * 60
+
+
+class BookNotFound(LookupError):
+    """The book is not (or no longer) in the catalogue."""
+
+
+@contextlib.contextmanager
+def _book_kept(book_id: int):
+    """A progress transaction for a book that may be deleted meanwhile (by staff, while a child's
+    last position is on its way): the row for a book gone fails the foreign key (at the insert
+    or at the commit: the constraint is deferred) and the book's statistics find no book; that
+    is a BookNotFound (a 404), not a server error. Any other failure is raised as it is."""
+    try:
+        yield
+    except (IntegrityError, ObjectDoesNotExist):
+        from bibblix.catalogue.models import Book
+
+        if not Book.objects.filter(pk=book_id).exists():
+            raise BookNotFound(book_id) from None
+        raise
 
 
 def get_progress(patron, book_id: int) -> ReadingProgress | None:
@@ -130,7 +152,7 @@ def record_progress(
         # A device that sends a time without a zone (an offline replay, say) means UTC.
         updated_at = timezone.make_aware(updated_at, datetime.UTC)
     stamp = min(updated_at or now, now)
-    with transaction.atomic():
+    with _book_kept(book_id), transaction.atomic():
         row = _locked_progress(patron, book_id, now)
         if stamp < row.updated_at:
             return row, False
@@ -150,7 +172,7 @@ def record_progress(
 def mark_finished(patron, book_id: int) -> ReadingProgress:
     """The child says "Jag har läst klart" (I have finished this book)."""
     now = timezone.now()
-    with transaction.atomic():
+    with _book_kept(book_id), transaction.atomic():
         row = _locked_progress(patron, book_id, now)
         if row.updated_at == NEVER:  # created just now, no position yet
             row.updated_at = now

@@ -28,6 +28,7 @@ from .circulation import (  # noqa: F401  (re-exported: what catalogues show of 
 )
 from .models import Hold, Loan
 from .reading import (  # noqa: F401  (re-exported: the public functions of lending)
+    BookNotFound,
     add_bookmark,
     bookmarks,
     delete_bookmark,
@@ -46,10 +47,6 @@ from .rules import LendingRefused, Rules, check_patron_rules, loan_counts, refus
 from .rules import free_copies as _free_copies
 
 __all__ = ["LendingRefused", "Rules", "rules_for"]
-
-
-class BookNotFound(LookupError):
-    pass
 
 
 def free_copies(book, now: datetime.datetime | None = None) -> float:

@@ -100,7 +100,10 @@ def favourite_book(request, book_id: int):
 @patron_required
 def finish_book(request, book_id: int):
     book = _book_or_404(book_id)
-    services.mark_finished(request.patron, book.pk)
+    try:
+        services.mark_finished(request.patron, book.pk)
+    except services.BookNotFound:  # deleted since the line above
+        raise Http404 from None
     messages.success(request, _("Well done! The book is on your list of finished books."))
     return redirect("lending:my_books")
 

@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from bibblix.lending.models import Bookmark, ReadingProgress
 from bibblix.usage.models import UsageEvent
 
@@ -93,3 +95,41 @@ def test_a_time_without_a_zone_is_taken_as_utc_not_a_server_error(child, book):
     )
     assert response.status_code == 200
     assert response.json()["locator"] == "epubcfi(/6/4!/4/2)"
+
+
+def _deleted_after_the_check(monkeypatch, book):
+    """The book is deleted (by staff, or a test database being emptied) just after the API
+    checked that children may see it: the moment a page-hide save of the last position races."""
+    from bibblix.catalogue import services as catalogue
+
+    def check_then_delete(pk):
+        found = catalogue.children_books().filter(pk=pk).first()
+        type(book).objects.filter(pk=pk).delete()
+        return found
+
+    monkeypatch.setattr(catalogue, "get_children_book", check_then_delete)
+
+
+# 0.0 fails the foreign key at the commit (it is deferred: a real transaction is needed to see
+# it); more than 0 first looks up the book for the reading statistics.
+@pytest.mark.parametrize(
+    "share", [pytest.param(0.0, marks=pytest.mark.django_db(transaction=True)), 0.3, 1.0]
+)
+def test_a_book_deleted_during_the_first_save_is_not_found_not_a_server_error(
+    child, book, monkeypatch, share
+):
+    _deleted_after_the_check(monkeypatch, book)
+    response = _put(child, book, locator="epubcfi(/6/4!/4/2)", percentage=share)
+    assert response.status_code == 404
+    assert ReadingProgress.objects.count() == 0
+
+
+def test_a_book_deleted_during_a_later_save_is_not_found_not_a_server_error(
+    child, book, monkeypatch
+):
+    book.page_count = 10
+    book.save()
+    assert _put(child, book, locator="epubcfi(/6/2)", percentage=0.1).status_code == 200
+    _deleted_after_the_check(monkeypatch, book)
+    response = _put(child, book, locator="epubcfi(/6/4!/4/2)", percentage=0.5)
+    assert response.status_code == 404
