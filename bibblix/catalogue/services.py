@@ -240,7 +240,12 @@ def _first_links(themes: list[Theme], per_row: int) -> list[tuple[int, int]]:
         links = list(parts[0].union(*parts[1:], all=True))
         order = {theme.pk: position for position, theme in enumerate(themes)}
         # Each part comes back in its own order; the parts themselves may be interleaved.
-        return [link for _position, link in sorted(enumerate(links), key=lambda item: (order[item[1][0]], item[0]))]
+        return [
+            link
+            for _position, link in sorted(
+                enumerate(links), key=lambda item: (order[item[1][0]], item[0])
+            )
+        ]
     links = (
         Book.themes.through.objects.filter(theme__in=themes, book__in=children_books().values("pk"))
         .annotate(

@@ -160,7 +160,11 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
                             request._page_cache_render = False
                         if response.status_code != 200 or response.streaming or response.cookies:
                             return _with_token(response, token)
-                        entry = (response.content, response["Content-Type"], _kept_headers(response))
+                        entry = (
+                            response.content,
+                            response["Content-Type"],
+                            _kept_headers(response),
+                        )
                         _set(key, entry)
             content, content_type, headers = entry
             response = HttpResponse(content, content_type=content_type)
