@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -51,12 +51,12 @@ INTERNAL_THEMES = frozenset({"testbocker"})
 
 def children_themes() -> QuerySet[Theme]:
     """The themes children may browse, in their order: internal test themes left out, and only
-    those with a book."""
-    return (
-        Theme.objects.exclude(slug__in=INTERNAL_THEMES)
-        .annotate(count=Count("books", filter=Q(books__is_withdrawn=False)))
-        .filter(count__gt=0)
+    those with a book. `EXISTS`, not a count of each theme's books: at 100,000 books counting
+    every book-theme link took 0.25-0.5 s, and nothing shows the count."""
+    with_a_book = Book.themes.through.objects.filter(
+        theme_id=OuterRef("pk"), book__is_withdrawn=False
     )
+    return Theme.objects.exclude(slug__in=INTERNAL_THEMES).filter(Exists(with_a_book))
 
 
 def featured_books(limit: int = 12) -> list[Book]:
