@@ -9,6 +9,7 @@ import datetime
 
 from django.conf.locale import LANG_INFO
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import figures, rollup
@@ -101,6 +102,19 @@ def _top_books(start, end, scope: int, for_association: bool) -> list[tuple]:
         top = _named(books, {})[:TOP_BOOKS]
         cache.set(key, top, TOP_BOOKS_SECONDS)
     return top
+
+
+def warm_top_books(today: datetime.date | None = None) -> None:
+    """Build the national dashboards' top books of this year (the dashboards' default period,
+    for the association and with suppression) after a roll-up, so that no visitor pays the sum."""
+    from .dashboard import period_of_year
+
+    today = today or timezone.localdate()
+    # The year of the last counted day (on 1 January, the year that just ended).
+    start, end = period_of_year((today - datetime.timedelta(days=1)).year, today)
+    if start <= end:
+        for for_association in (True, False):
+            _top_books(start, end, NATIONAL, for_association)
 
 
 def _tables(start, end, scope: int, for_association: bool) -> dict:

@@ -134,3 +134,19 @@ def test_top_books_are_kept_until_the_next_roll_up_and_then_follow_it(ale, make_
     with CaptureQueriesContext(connection) as built:
         assert top() == [("Andra", 40), ("Första", 20)]
     assert len(built) == len(cached) + 1  # the cached copy saved the sum over every book
+
+
+def test_the_roll_up_task_builds_this_years_national_top_books(ale, make_book):
+    from django.utils import timezone
+
+    from bibblix.insights.tasks import roll_up_statistics_task
+
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    _loans(ale, yesterday, 20, book=make_book("Första"))
+    roll_up_statistics_task.call()
+    start = datetime.date(yesterday.year, 1, 1)
+    with CaptureQueriesContext(connection) as warm:
+        top = services._top_books(start, yesterday, 0, True)
+    assert [value for _key, _name, value in top] == [20]
+    assert len(warm) == 0  # built by the task already
