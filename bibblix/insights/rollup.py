@@ -12,8 +12,11 @@ event carries the day it ended. `fill()` therefore counts the last REFILL_DAYS f
 """
 
 import datetime
+import secrets
+import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -258,6 +261,30 @@ def count_range(
         elif advance and last > filled:
             state.filled_through = last
             state.save(update_fields=["filled_through", "updated_at"])
+        # Now (a figure read in between is not kept past the commit) and once committed.
+        bump_figures_version()
+        transaction.on_commit(bump_figures_version)
+
+
+FIGURES_VERSION_KEY = "insights:figures-version"
+
+
+def figures_version() -> str:
+    """A token that changes whenever a roll-up writes figures: figures derived from the roll-up
+    rows may be cached under it (the dashboards' top books)."""
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        cache.add(FIGURES_VERSION_KEY, _new_version(), None)
+        version = cache.get(FIGURES_VERSION_KEY) or _new_version()
+    return version
+
+
+def bump_figures_version() -> None:
+    cache.set(FIGURES_VERSION_KEY, _new_version(), None)
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}-{secrets.token_hex(4)}"
 
 
 def first_event_day() -> datetime.date | None:

@@ -151,15 +151,21 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
                 return _headers(not_modified, etag)
             entry = _get(key)
             if entry is None:
-                request._page_cache_render = True
-                try:
-                    response = view(request, *args, **kwargs)
-                finally:
-                    request._page_cache_render = False
-                if response.status_code != 200 or response.streaming or response.cookies:
-                    return _with_token(response, token)
-                entry = (response.content, response["Content-Type"], _kept_headers(response))
-                _set(key, entry)
+                with _one_builder(key) as entry:
+                    if entry is None:
+                        request._page_cache_render = True
+                        try:
+                            response = view(request, *args, **kwargs)
+                        finally:
+                            request._page_cache_render = False
+                        if response.status_code != 200 or response.streaming or response.cookies:
+                            return _with_token(response, token)
+                        entry = (
+                            response.content,
+                            response["Content-Type"],
+                            _kept_headers(response),
+                        )
+                        _set(key, entry)
             content, content_type, headers = entry
             response = HttpResponse(content, content_type=content_type)
             for name, value in headers:
@@ -169,6 +175,38 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
         return wrapper
 
     return decorate
+
+
+# One builder per missed page (no stampede): on a cold cache, the many threads asking for the same
+# page at once would each build it (seconds at 100,000 books, docs/performance.md). The first takes
+# a short lock in the shared cache (`cache.add`, atomic in Redis and in LocMemCache); the others
+# wait for its copy, polling, and build it themselves only if the lock goes without one appearing
+# (the builder failed, or its page is not cacheable) or after BUILD_WAIT_SECONDS.
+BUILD_LOCK_SECONDS = 30  # a builder that died leaves the lock this long at most
+BUILD_WAIT_SECONDS = 10.0
+BUILD_POLL_SECONDS = 0.05
+
+
+@contextmanager
+def _one_builder(key: str):
+    """Yield the entry for `key` if another process or thread built it while we waited, else
+    None: the caller builds it (holding the lock when it got it)."""
+    lock = "building:" + key
+    if cache.add(lock, 1, BUILD_LOCK_SECONDS):
+        try:
+            yield None
+        finally:
+            cache.delete(lock)
+        return
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    entry = None
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL_SECONDS)
+        entry = _get(key)
+        if entry is not None or cache.get(lock) is None:
+            entry = entry if entry is not None else _get(key)
+            break
+    yield entry
 
 
 def _get(key: str):
@@ -215,8 +253,10 @@ def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
     )
     value = _get(key)
     if value is None:
-        value = build()
-        _set(key, value)
+        with _one_builder(key) as value:
+            if value is None:
+                value = build()
+                _set(key, value)
     return value
 
 

@@ -172,3 +172,60 @@ def test_a_bump_by_another_worker_shows_here_within_a_second(monkeypatch):
     later = time.monotonic() + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert page_cache.content_version() == "bumped-by-another-worker"
+
+
+def test_many_threads_missing_the_same_feed_build_it_once():
+    """No stampede: on a cold cache, one thread builds and the others wait for its copy."""
+    import threading
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.3)  # a slow page: the others all miss the cache meanwhile
+        return "the feed"
+
+    results = []
+    start = threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        results.append(page_cache.cached_feed(["stampede"], build))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["the feed"] * 8
+    assert len(builds) == 1
+
+
+def test_when_the_builder_fails_a_waiting_thread_builds_at_once(monkeypatch):
+    """The lock goes with the failed build: a waiter builds itself, without waiting it out."""
+    import threading
+
+    monkeypatch.setattr(page_cache, "BUILD_WAIT_SECONDS", 5.0)
+    failing = threading.Event()
+
+    def fail():
+        failing.set()
+        time.sleep(0.2)
+        raise RuntimeError("database gone")
+
+    errors = []
+
+    def first():
+        try:
+            page_cache.cached_feed(["failing"], fail)
+        except RuntimeError as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    failing.wait()
+    started = time.monotonic()
+    assert page_cache.cached_feed(["failing"], lambda: "built here") == "built here"
+    thread.join()
+    assert time.monotonic() - started < 2
+    assert len(errors) == 1

@@ -2,6 +2,9 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from bibblix.insights import rollup, services
 from bibblix.insights.suppression import suppress_cells, suppress_table
 from bibblix.usage import services as usage
@@ -109,3 +112,41 @@ def test_active_readers_average_is_hidden_with_a_hidden_month(ale, make_patron, 
     assert outside["active_readers_per_1000"] is None
     inside = services.usage_figures(JAN, end, municipality_id=ale.pk, for_association=True)
     assert inside["active_readers_per_month"] == 11
+
+
+def test_top_books_are_kept_until_the_next_roll_up_and_then_follow_it(ale, make_book):
+    first, second = make_book("Första"), make_book("Andra")
+    _loans(ale, datetime.date(2026, 5, 4), 20, book=first)
+    _loans(ale, datetime.date(2026, 5, 4), 10, book=second)
+    rollup.fill(until=datetime.date(2026, 5, 4))
+
+    def top():
+        figures = services.usage_figures(JAN, YEAR_END, for_association=True)
+        return [(title, value) for _id, title, value in figures["top_books"]]
+
+    assert top() == [("Första", 20), ("Andra", 10)]
+    # Events without a roll-up change no figure (the dashboards read the roll-up only) ...
+    _loans(ale, datetime.date(2026, 5, 5), 30, book=second)
+    with CaptureQueriesContext(connection) as cached:
+        assert top() == [("Första", 20), ("Andra", 10)]
+    # ... and the next roll-up shows at once.
+    rollup.fill(until=datetime.date(2026, 5, 5))
+    with CaptureQueriesContext(connection) as built:
+        assert top() == [("Andra", 40), ("Första", 20)]
+    assert len(built) == len(cached) + 1  # the cached copy saved the sum over every book
+
+
+def test_the_roll_up_task_builds_this_years_national_top_books(ale, make_book):
+    from django.utils import timezone
+
+    from bibblix.insights.tasks import roll_up_statistics_task
+
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    _loans(ale, yesterday, 20, book=make_book("Första"))
+    roll_up_statistics_task.call()
+    start = datetime.date(yesterday.year, 1, 1)
+    with CaptureQueriesContext(connection) as warm:
+        top = services._top_books(start, yesterday, 0, True)
+    assert [value for _key, _name, value in top] == [20]
+    assert len(warm) == 0  # built by the task already
