@@ -47,3 +47,12 @@ def test_permissions_on_user_and_group_pages_are_swedish(client, django_user_mod
         assert "Kan lägga till bok" in page, url
         assert "Kan dölja en bok för alla barn" in page, url  # a custom permission
         assert "Can add" not in page and "Can view" not in page, url
+
+
+def test_role_groups_are_named_by_their_swedish_role(client, django_user_model, coordinator):
+    chief = django_user_model.objects.create_superuser("chief", password="x")
+    page = swedish_page(client, chief, reverse("admin:auth_group_changelist"))
+    assert "Bibblix: Föreningsadministratör" in page and "Bibblix: Bibliotekarie" in page
+    assert "Bibblix: association_admin" not in page
+    page = swedish_page(client, chief, reverse("admin:auth_user_change", args=[coordinator.pk]))
+    assert "Bibblix: association_admin" not in page and "Bibblix: librarian" not in page
