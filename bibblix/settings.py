@@ -89,11 +89,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "bibblix.lib.vendor_apps.LoginLockoutsConfig",  # axes, its heading in Swedish
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
-    "django_tasks_db",
+    "bibblix.lib.vendor_apps.BackgroundJobsConfig",  # django_tasks_db, likewise
     "ninja",
     # Domain apps; dependencies point one way: reader, opds -> lending -> catalogue, patrons ->
     # members (bibblix/tests/test_dependencies.py checks it).
@@ -331,7 +331,8 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "bibblix" / "locale"]
+# Translations of other projects' labels that staff see (django-axes, django-tasks) after ours.
+LOCALE_PATHS = [BASE_DIR / "bibblix" / "locale", BASE_DIR / "bibblix" / "thirdparty" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))

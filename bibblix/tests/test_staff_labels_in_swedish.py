@@ -56,3 +56,20 @@ def test_role_groups_are_named_by_their_swedish_role(client, django_user_model, 
     assert "Bibblix: association_admin" not in page
     page = swedish_page(client, chief, reverse("admin:auth_user_change", args=[coordinator.pk]))
     assert "Bibblix: association_admin" not in page and "Bibblix: librarian" not in page
+
+
+def test_other_projects_pages_in_the_staff_area_are_swedish(client, django_user_model):
+    # django-axes and django-tasks mark their labels for translation but ship no Swedish.
+    chief = django_user_model.objects.create_superuser("chief", password="x")
+    page = swedish_page(client, chief, reverse("admin:index"))
+    assert "Inloggningsförsök och spärrar" in page and "Resultat av bakgrundsjobb" in page
+    assert ">Axes<" not in page and "Tasks Database Backend" not in page
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="x", ip_address="192.0.2.1", user_agent="test", failures_since_start=3
+    )
+    page = swedish_page(client, chief, reverse("admin:axes_accessattempt_changelist"))
+    assert "IP-adress" in page and "IP Address" not in page and "User Agent<" not in page
+    page = swedish_page(client, chief, "/staff/django_tasks_database/dbtaskresult/")
+    assert "Välj resultat av bakgrundsjobb" in page and "Task Result" not in page
