@@ -153,12 +153,8 @@ def shared_page(scope: Callable[[HttpRequest], str | None]):
             if entry is None:
                 with _one_builder(key) as entry:
                     if entry is None:
-                        request._page_cache_render = True
-                        try:
-                            response = view(request, *args, **kwargs)
-                        finally:
-                            request._page_cache_render = False
-                        if response.status_code != 200 or response.streaming or response.cookies:
+                        response = _render(view, request, args, kwargs)
+                        if not _cacheable(response):
                             return _with_token(response, token)
                         entry = (
                             response.content,
@@ -226,6 +222,19 @@ def _set(key: str, entry) -> None:
 def _kept_headers(response: HttpResponse) -> list[tuple[str, str]]:
     skip = {"content-type", "content-length", "set-cookie"}
     return [(name, value) for name, value in response.items() if name.lower() not in skip]
+
+
+def _render(view, request, args, kwargs) -> HttpResponse:
+    """The view's answer, rendered for the cache (the CSRF token as a placeholder)."""
+    request._page_cache_render = True
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        request._page_cache_render = False
+
+
+def _cacheable(response: HttpResponse) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
 
 
 def _with_token(response: HttpResponse, token: str) -> HttpResponse:
@@ -371,12 +380,8 @@ def child_page(patron: Callable[[HttpRequest], object]):
             if entry is not None and entry[3] is not None and time.time() >= entry[3]:
                 entry = None
             if entry is None:
-                request._page_cache_render = True
-                try:
-                    response = view(request, *args, **kwargs)
-                finally:
-                    request._page_cache_render = False
-                if response.status_code != 200 or response.streaming or response.cookies:
+                response = _render(view, request, args, kwargs)
+                if not _cacheable(response):
                     return _with_token(response, token)
                 until = getattr(response, "cache_until", None)
                 until = until.timestamp() if until is not None else None
