@@ -21,7 +21,7 @@ ROW = 12  # books in a row of covers
 
 
 @shared_page(visitor)
-@child_page(patrons.get_patron)
+@child_page(patrons.get_patron, patrons.session_child)
 def home(request):
     """The children's start page: "Fortsätt läsa" for a child with loans, the librarians' tips,
     then the shelves and themes as rows of covers. Visitors share one copy; a logged-in child's

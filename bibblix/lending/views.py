@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from bibblix.catalogue import services as catalogue
 from bibblix.lib.page_cache import child_page
 from bibblix.patrons.auth import patron_required
+from bibblix.patrons.services import get_patron, session_child
 
 from . import services
 
 
+@child_page(get_patron, session_child)
 @patron_required
-@child_page(lambda request: request.patron)
 def my_books(request):
     """Mina böcker, kept for the child until something of theirs changes (page_cache)."""
     patron = request.patron

@@ -280,6 +280,7 @@ def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
 # A page is never served to another child: its key holds the child's id and their version.
 
 CHILD_VERSION_KEY = "bibblix:child-version:{}"
+CHILD_GONE_KEY = "bibblix:child-gone:{}"
 CHILD_TIMEOUT = 15 * 60
 _personal: set[str] = set()
 
@@ -304,6 +305,22 @@ def bump_child(*patron_ids: int | None) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def child_gone(*patron_ids: int | None) -> None:
+    """These children's accounts were deleted: their pages are never served from a session
+    again. A mark kept as long as a session lives (it outlasts any version made from a row read
+    just before the deletion committed), set now and again when the transaction commits."""
+    ids = [pk for pk in set(patron_ids) if pk is not None]
+    if not ids:
+        return
+
+    def mark() -> None:
+        cache.set_many({CHILD_GONE_KEY.format(pk): 1 for pk in ids}, settings.SESSION_COOKIE_AGE)
+        cache.delete_many([CHILD_VERSION_KEY.format(pk) for pk in ids])
+
+    mark()
+    transaction.on_commit(mark)
+
+
 def watch_personal(*labels: str) -> None:
     """Bump the child's version on any save or delete of these models' rows ("app" or
     "app.model" labels; the rows have a `patron_id`)."""
@@ -321,9 +338,7 @@ def _on_personal_change(sender, instance=None, **kwargs) -> None:
         bump_child(patron_id)
 
 
-def _child_lookup(patron_id: int, key_parts: list[str]) -> tuple[str, str, object]:
-    """(the child's version, the entry's key, its value or None): one round trip to the cache for
-    both the version and the entry (kept with the version it was built at)."""
+def _child_key(patron_id: int, key_parts: list[str]) -> str:
     parts = [
         str(patron_id),
         content_version(),
@@ -331,7 +346,13 @@ def _child_lookup(patron_id: int, key_parts: list[str]) -> tuple[str, str, objec
         translation.get_language() or "",
         *key_parts,
     ]
-    key = "child:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+    return "child:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def _child_lookup(patron_id: int, key_parts: list[str]) -> tuple[str, str, object]:
+    """(the child's version, the entry's key, its value or None): one round trip to the cache for
+    both the version and the entry (kept with the version it was built at)."""
+    key = _child_key(patron_id, key_parts)
     version_key = CHILD_VERSION_KEY.format(patron_id)
     found = cache.get_many([version_key, key])
     version = found.get(version_key) or child_version(patron_id)
@@ -353,20 +374,43 @@ def cached_for_child(patron_id: int, key_parts: list[str], build: Callable[[], o
     return value
 
 
-def child_page(patron: Callable[[HttpRequest], object]):
+def _child_etag(key: str, version: str, entry: tuple, secret: str) -> str:
+    # The entry's end (days left move on) too: a page rebuilt under the same version differs.
+    seed = f"{key}{version}{entry[3]}{secret}"
+    return f'"{hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()}"'
+
+
+def child_page(patron: Callable[[HttpRequest], object], session_child=None):
     """Cache a logged-in child's page for that child alone (see above): `patron(request)` gives
-    the child (None: not cached). The view may set `response.cache_until` (an aware datetime)
-    when its page changes by the clock (a loan's days left)."""
+    the child (None: not cached), checked against the database. The view may set
+    `response.cache_until` (an aware datetime) when its page changes by the clock (a loan's days
+    left).
+
+    `session_child(request)`, when given, names the child from the session alone (their id, or
+    None), with no query: a kept page is then served after one round trip to the cache for the
+    child's version, their page and whether the child was deleted (`child_gone`), without
+    reading the child's row. The version is only ever made after `patron(request)` found the
+    child, and a flushed cache loses it (and so asks the database again)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            child = patron(request) if getattr(settings, "PAGE_CACHE", True) else None
-            if request.method not in ("GET", "HEAD") or child is None or _has_messages(request):
+            if (
+                not getattr(settings, "PAGE_CACHE", True)
+                or request.method not in ("GET", "HEAD")
+                or _has_messages(request)
+            ):
                 return view(request, *args, **kwargs)
+            child_id = session_child(request) if session_child is not None else None
+            checked = None
+            if child_id is None:
+                checked = patron(request)
+                if checked is None:
+                    return view(request, *args, **kwargs)
+                child_id = checked.pk
             htmx = getattr(request, "htmx", None)
-            version, key, entry = _child_lookup(
-                child.pk,
+            key = _child_key(
+                child_id,
                 [
                     request.get_host(),
                     request.path,
@@ -374,12 +418,24 @@ def child_page(patron: Callable[[HttpRequest], object]):
                     "fragment" if htmx and not htmx.boosted else "page",
                 ],
             )
-            token = get_token(request)
-            secret = request.META.get("CSRF_COOKIE", "")
-            etag = f'"{hashlib.blake2b((key + version + secret).encode(), digest_size=16).hexdigest()}"'
+            version_key = CHILD_VERSION_KEY.format(child_id)
+            gone_key = CHILD_GONE_KEY.format(child_id)
+            found = cache.get_many([version_key, gone_key, key])
+            version = found.get(version_key)
+            entry = found.get(key)
+            entry = entry[1] if entry is not None and version and entry[0] == version else None
             if entry is not None and entry[3] is not None and time.time() >= entry[3]:
                 entry = None
+            if checked is None and (entry is None or gone_key in found):
+                # Not served from the session alone: the child's row decides, as for any page.
+                checked = patron(request)
+                if checked is None or checked.pk != child_id:
+                    return view(request, *args, **kwargs)
+                entry = None if gone_key in found else entry
+            token = get_token(request)
+            secret = request.META.get("CSRF_COOKIE", "")
             if entry is None:
+                version = version or child_version(child_id)
                 response = _render(view, request, args, kwargs)
                 if not _cacheable(response):
                     return _with_token(response, token)
@@ -390,7 +446,9 @@ def child_page(patron: Callable[[HttpRequest], object]):
                     timeout = max(1, min(CHILD_TIMEOUT, int(until - time.time())))
                 entry = (response.content, response["Content-Type"], _kept_headers(response), until)
                 cache.set(key, (version, entry), timeout)
+                etag = _child_etag(key, version, entry, secret)
             else:
+                etag = _child_etag(key, version, entry, secret)
                 not_modified = get_conditional_response(request, etag=etag)
                 if not_modified is not None:
                     return _headers(not_modified, etag)

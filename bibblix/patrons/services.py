@@ -367,6 +367,7 @@ def login_patron(request, patron: Patron) -> None:
     """Start a child's session (rotating the session key)."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = str(patron.public_id)
+    _remember_child(request, patron)
     request._bibblix_patron = patron
 
 
@@ -411,8 +412,39 @@ def get_patron(request) -> Patron | None:
             patron = None
         if patron is not None and patron.municipality_id not in connected_municipality_ids():
             patron = None
+        if patron is not None:
+            _remember_child(request, patron)
     request._bibblix_patron = patron
     return patron
+
+
+# The child's id and municipality beside their public id in the session (`session_child`): a
+# session made before this, or by another writer of SESSION_KEY, gets them on its next read.
+SESSION_CHILD_KEY = "bibblix_child"
+
+
+def _remember_child(request, patron: Patron) -> None:
+    remembered = [str(patron.public_id), patron.pk, patron.municipality_id]
+    if request.session.get(SESSION_CHILD_KEY) != remembered:
+        request.session[SESSION_CHILD_KEY] = remembered
+
+
+def session_child(request) -> int | None:
+    """The logged-in child's id from the session alone (no query), or None when the session
+    does not say or the child's municipality is not connected today. The row is not read: use
+    this only where a cached page of the child is served (lib/page_cache.child_page), which also
+    refuses a child whose account was deleted (`page_cache.child_gone`, sent on every delete)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    public_id = session.get(SESSION_KEY)
+    remembered = session.get(SESSION_CHILD_KEY)
+    if not public_id or not isinstance(remembered, list) or len(remembered) != 3:
+        return None
+    remembered_id, pk, municipality_id = remembered
+    if remembered_id != public_id or municipality_id not in connected_municipality_ids():
+        return None
+    return pk
 
 
 def connected_municipality_ids() -> frozenset[int]:
