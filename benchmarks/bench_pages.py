@@ -30,6 +30,12 @@ WRK = shutil.which("wrk") or "/usr/bin/wrk"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WORKERS = 2
+# BENCH_THREADS=8: gthread workers with 8 threads each, as production and bench_national run them
+# (0, the default: gunicorn's sync workers, as the figures in docs/performance.md were first taken).
+THREADS = int(os.environ.get("BENCH_THREADS", "0"))
+OPTIONS: tuple[str, ...] = (
+    ("--worker-class", "gthread", "--threads", str(THREADS)) if THREADS > 0 else ()
+)
 DATABASE_URL = os.environ.get(
     "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bibblix_bench"
 )
@@ -286,8 +292,8 @@ def main() -> None:
     ensure_database(DATABASE_URL)
     env = environment()
     table = pages(*prepare(env))
-    top, ceiling_memory = measure_ceiling(env)
-    server, port = start("bibblix.wsgi:application", env, "/healthz")
+    top, ceiling_memory = measure_ceiling(env, OPTIONS)
+    server, port = start("bibblix.wsgi:application", env, "/healthz", OPTIONS)
     try:
         results = measure_pages(port, table)
         memory = worker_memory_mb(server)
@@ -297,7 +303,10 @@ def main() -> None:
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M %Z')} on {socket.gethostname()}, {os.cpu_count()} CPUs"
     )
-    print(f"gunicorn {WORKERS} workers, wrk -t2 -c{CONNECTIONS} {SECONDS}s, cache: {cache}\n")
+    kind = f"gthread x {THREADS} threads" if THREADS > 0 else "sync"
+    print(
+        f"gunicorn {WORKERS} {kind} workers, wrk -t2 -c{CONNECTIONS} {SECONDS}s, cache: {cache}\n"
+    )
     print_table(top, results)
     print(
         f"\nresident memory per worker (MB): Bibblix {', '.join(f'{m:.0f}' for m in memory)}; "
