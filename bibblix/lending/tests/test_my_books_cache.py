@@ -240,3 +240,22 @@ def test_the_session_names_the_child_only_while_their_municipality_is_connected(
             organisation=ale, state=ConnectionEvent.State.ENDED, effective_date=NOW.date()
         )
         assert session_child(request) is None
+
+
+def test_a_loan_shows_on_the_book_page_at_once_for_a_child_and_a_visitor(
+    child, make_book, make_patron, ale
+):
+    """Copies left are never kept in a cached page: a visitor's cached book page shows no
+    availability at all, and a logged-in child's book page (their loan state) is built for them."""
+    from django.test import Client
+
+    with time_machine.travel(NOW, tick=False):
+        book = make_book("Sista exemplaret", copies=1)
+        visitor = Client()
+        before = visitor.get(f"/books/{book.pk}/").content.decode()
+        assert "Alla exemplar är utlånade" not in child.get(f"/books/{book.pk}/").content.decode()
+        services.borrow(make_patron(ale), book.pk)
+        assert "Alla exemplar är utlånade" in child.get(f"/books/{book.pk}/").content.decode()
+        after = visitor.get(f"/books/{book.pk}/").content.decode()
+        assert "Alla exemplar är utlånade" not in after
+        assert without_tokens(after) == without_tokens(before)  # the same cached page
