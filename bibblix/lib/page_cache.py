@@ -428,10 +428,10 @@ def child_page(patron: Callable[[HttpRequest], object], session_child=None):
                 entry = None
             if checked is None and (entry is None or gone_key in found):
                 # Not served from the session alone: the child's row decides, as for any page.
+                # (A gone mark of a deletion rolled back costs this read, not the kept page.)
                 checked = patron(request)
                 if checked is None or checked.pk != child_id:
                     return view(request, *args, **kwargs)
-                entry = None if gone_key in found else entry
             token = get_token(request)
             secret = request.META.get("CSRF_COOKIE", "")
             if entry is None:

@@ -259,3 +259,18 @@ def test_a_loan_shows_on_the_book_page_at_once_for_a_child_and_a_visitor(
         after = visitor.get(f"/books/{book.pk}/").content.decode()
         assert "Alla exemplar är utlånade" not in after
         assert without_tokens(after) == without_tokens(before)  # the same cached page
+
+
+def test_a_deletion_rolled_back_leaves_the_child_logged_in(child):
+    from django.db import transaction
+
+    from bibblix.patrons.services import forget
+
+    with time_machine.travel(NOW, tick=False):
+        assert "Mina böcker" in my_books(child)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            forget(child.patron)
+            raise RuntimeError("the deletion fails")
+        # The gone mark was set at once; the child's row, read again, says they are still here.
+        assert "Mina böcker" in my_books(child)
+        assert "Mina böcker" in my_books(child)
