@@ -9,6 +9,7 @@ refused alone and leaves no rows.
 """
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def prepare_epub(path: str | Path) -> PreparedEpub:
     if path.stat().st_size > MAX_EPUB_BYTES:
         raise EpubError(_("The file is larger than 200 MB."))
     data = path.read_bytes()
-    meta = read_epub(path)
+    meta = read_epub(io.BytesIO(data))  # the bytes read once, not the file opened again
     covers = cover_renditions(meta.cover_bytes, COVER_WIDTHS) if meta.cover_bytes else {}
     return PreparedEpub(path, data, meta, covers, hashlib.sha256(data).hexdigest()[:16])
 

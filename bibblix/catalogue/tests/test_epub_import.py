@@ -37,6 +37,34 @@ def test_cover_renditions_are_jpegs_of_the_right_width(tmp_path):
         assert (image.format, image.width) == ("JPEG", 160)
 
 
+@pytest.mark.parametrize(
+    ("size", "mode", "image_format"),
+    [((1400, 2100), "RGB", "JPEG"), ((700, 1050), "L", "JPEG"), ((500, 750), "P", "PNG")],
+)
+def test_large_and_grey_covers_come_out_rgb_at_each_width(size, mode, image_format):
+    """A large JPEG is decoded at a reduced scale (draft) and still gives every size exactly."""
+    import io
+
+    from PIL import Image
+
+    from bibblix.catalogue.epub import cover_renditions
+
+    source = Image.radial_gradient("L").resize(size).convert(mode)
+    data = io.BytesIO()
+    source.save(data, image_format)
+    renditions = cover_renditions(data.getvalue(), (160, 320, 640))
+    sizes = {}
+    for width, jpeg in renditions.items():
+        with Image.open(io.BytesIO(jpeg)) as image:
+            sizes[width] = (image.format, image.mode, image.size)
+    largest = min(640, size[0])
+    assert sizes == {
+        160: ("JPEG", "RGB", (160, 240)),
+        320: ("JPEG", "RGB", (320, 480)),
+        640: ("JPEG", "RGB", (largest, largest * 3 // 2)),
+    }
+
+
 def test_reimport_updates_instead_of_duplicating(tmp_path):
     first, _ = import_epub(write(tmp_path, build_epub(), "a.epub"))
     first.description = "Bibliotekariens text"
