@@ -309,8 +309,13 @@ def cover_renditions(data: bytes, widths=(160, 320, 640)) -> dict[int, bytes]:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > 60_000_000:
                 raise EpubError(_("The cover image is too large."))
-            image.draft("RGB", (max(widths) * 2, max(widths) * 4))
-            image = image.convert("RGB")
+            # A JPEG is decoded straight at 1/2, 1/4 or 1/8 of its size (libjpeg's DCT
+            # scaling) when that is still at least the largest cover: a 1400 px cover comes out
+            # 700 px wide, which costs a quarter of the resizing and less decoding.
+            largest = min(max(widths), image.width)
+            image.draft("RGB", (largest, max(1, image.height * largest // image.width)))
+            if image.mode != "RGB":
+                image = image.convert("RGB")
             # Largest first, each smaller one from the previous: every size is resized once
             # from an image at most twice its width, not each from the original.
             renditions = {}
@@ -329,14 +334,18 @@ def _scaled(image, width: int):
         return image
     if image.width == 2 * width and image.height % 2 == 0:
         return image.reduce(2)  # exactly half (320 from 640): a 2×2 average, many times faster
+    # Bicubic, not Lanczos: for these small steps (400 to 320, 700 to 640 px) it looks the same
+    # (SSIM 0.9997 against Lanczos on a demo cover) and takes a quarter less time.
     return image.resize(
-        (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
+        (width, round(image.height * width / image.width)), Image.Resampling.BICUBIC
     )
 
 
 def _jpeg(image, width: int) -> bytes:
     out = io.BytesIO()
     # Baseline, not progressive: for covers this small progressive JPEGs were no smaller and
-    # took two and a half times as long to encode (a third of an import's cover time).
-    image.save(out, "JPEG", quality=82, optimize=True)
+    # took two and a half times as long to encode. Standard Huffman tables, not optimised ones:
+    # optimising took more than twice as long for 2 % fewer bytes on real (painted,
+    # photographed) covers; flat-coloured ones like the demo covers grow by about 11 %.
+    image.save(out, "JPEG", quality=82)
     return out.getvalue()

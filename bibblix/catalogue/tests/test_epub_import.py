@@ -37,6 +37,34 @@ def test_cover_renditions_are_jpegs_of_the_right_width(tmp_path):
         assert (image.format, image.width) == ("JPEG", 160)
 
 
+@pytest.mark.parametrize(
+    ("size", "mode", "image_format"),
+    [((1400, 2100), "RGB", "JPEG"), ((700, 1050), "L", "JPEG"), ((500, 750), "P", "PNG")],
+)
+def test_large_and_grey_covers_come_out_rgb_at_each_width(size, mode, image_format):
+    """A large JPEG is decoded at a reduced scale (draft) and still gives every size exactly."""
+    import io
+
+    from PIL import Image
+
+    from bibblix.catalogue.epub import cover_renditions
+
+    source = Image.radial_gradient("L").resize(size).convert(mode)
+    data = io.BytesIO()
+    source.save(data, image_format)
+    renditions = cover_renditions(data.getvalue(), (160, 320, 640))
+    sizes = {}
+    for width, jpeg in renditions.items():
+        with Image.open(io.BytesIO(jpeg)) as image:
+            sizes[width] = (image.format, image.mode, image.size)
+    largest = min(640, size[0])
+    assert sizes == {
+        160: ("JPEG", "RGB", (160, 240)),
+        320: ("JPEG", "RGB", (320, 480)),
+        640: ("JPEG", "RGB", (largest, largest * 3 // 2)),
+    }
+
+
 def test_reimport_updates_instead_of_duplicating(tmp_path):
     first, _ = import_epub(write(tmp_path, build_epub(), "a.epub"))
     first.description = "Bibliotekariens text"
@@ -98,3 +126,44 @@ def test_author_who_also_illustrated_stays_an_author(tmp_path):
         "Rudyard Kipling",
         "Ilse Bildmakare",
     ]
+
+
+def test_stored_files_are_written_once_and_only_an_imports_own_are_removed(monkeypatch):
+    import uuid
+    from pathlib import Path
+
+    from bibblix.catalogue import importing
+
+    folder = f"test-{uuid.uuid4().hex}"
+    a, b, c = (f"{folder}/{name}.jpg" for name in "abc")
+    first = importing._Stored()
+    assert first.save(a, b"one") == a  # no folder yet: the storage's own save
+    assert first.save(b, b"two") == b  # the quick way
+    second = importing._Stored()
+    assert second.save(b, b"other") == b
+    assert (first.names, second.names) == ([a, b], [])
+    second.remove()
+    assert Path(default_storage.path(b)).read_bytes() == b"two"
+    assert Path(default_storage.path(b)).stat().st_mode & 0o777 == 0o644
+
+    class Full:
+        def __init__(self, descriptor, mode):
+            self.handle = open(descriptor, mode)  # noqa: SIM115 (closed by __exit__)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[:1])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importing.os, "fdopen", Full)
+    with pytest.raises(OSError):
+        first.save(c, b"three")
+    assert not default_storage.exists(c)  # no half-written file stays
+    first.remove()
+    assert default_storage.listdir(folder) == ([], [])
+    Path(default_storage.path(folder)).rmdir()

@@ -49,6 +49,9 @@ def prepared(files: list[Path], jobs: int) -> Iterator[PreparedEpub | str]:
 
 
 class Command(BaseCommand):
+    # Not the whole project's system checks before every import (a third of a second of the
+    # command's start, before any worker can begin); `manage.py check` and deploys run them.
+    requires_system_checks = []
     help = (
         "Import EPUB files (files or folders). Re-importing a book updates it. One line per "
         "refused file says why; the exit status is 1 when any file was refused."
