@@ -301,7 +301,8 @@ def bump_child(*patron_ids: int | None) -> None:
     if not keys:
         return
     cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    if transaction.get_connection().in_atomic_block:  # outside one, the delete above is after it
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def watch_personal(*labels: str) -> None:
