@@ -209,7 +209,9 @@ def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) 
             [patron.pk, book.pk, now, due, *event.values()],
         )
         (loan_id,) = cursor.fetchone()
-    bump_child(patron.pk)  # no model signal for this insert (the ORM's create sends one)
+    # No model signal for this insert (the ORM's create sends one). Borrows and the queue's
+    # hand-overs run in a transaction of their own that reads no pages.
+    bump_child(patron.pk, own_transaction=True)
     loan = Loan(pk=loan_id, patron=patron, book=book, borrowed_at=now, due_at=due)
     loan._state.adding = False
     loan._state.db = connection.alias
@@ -301,7 +303,7 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
             returned_at=now
         )
         if returned:
-            bump_child(patron.pk)
+            bump_child(patron.pk, own_transaction=True)
             _record_for(UsageEvent.Kind.RETURNED, book, patron, now)
             _advance_holds(book, now)
     if returned:
