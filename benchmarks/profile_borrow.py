@@ -11,7 +11,8 @@ build them (session and CSRF cookies, JSON body), one thread, no HTTP:
 - statements and Redis round trips of one borrow (a child's second loan, warm caches);
 - CPU ms per borrow (thread time inside the handler) over PROFILE_BORROW_REQUESTS (default 1,000)
   borrows, the median of PROFILE_BORROW_ROUNDS (default 5) rounds;
-- with PROFILE_BORROW_CPROFILE=1, the cProfile (timed by thread CPU time) of one more round,
+- with PROFILE_BORROW_CPROFILE=1, the Python function calls per borrow (the same however busy
+  the machine is) and the cProfile (timed by thread CPU time) of one more round,
   top 40 by cumulative and by own time (PROFILE_BORROW_STATS=<file> keeps them for pstats).
 
 Then the database is dropped.
@@ -220,6 +221,8 @@ def run(sessions: list[str]) -> None:
         if os.environ.get("PROFILE_BORROW_STATS"):
             profile.dump_stats(os.environ["PROFILE_BORROW_STATS"])
         stats = pstats.Stats(profile)
+        # Python function calls per borrow: unlike CPU time, the same on a busy machine.
+        print(f"Python function calls per borrow: {stats.total_calls / REQUESTS:.0f}")
         stats.sort_stats("cumulative").print_stats(40)
         stats.sort_stats("tottime").print_stats(30)
 
