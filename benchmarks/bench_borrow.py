@@ -1,7 +1,7 @@
 """Borrow throughput: loans/s at 32 parallel clients on PostgreSQL, through HTTP.
 
-Creates the database `bench_borrow` on the server of BENCH_POSTGRES_URL (default
-postgres://postgres@127.0.0.1:5432/postgres), migrates it, seeds children, sessions and books,
+Creates the database BENCH_BORROW_DB (default `bench_borrow`) on the server of BENCH_POSTGRES_URL
+(default postgres://postgres@127.0.0.1:5432/postgres), migrates it, seeds children, sessions and books,
 starts gunicorn on 127.0.0.1 in the production shape (PostgreSQL, and Redis for the cache and
 sessions when REDIS_URL, default redis://127.0.0.1:6379/15, answers; BENCH_REDIS=0 leaves it
 out), and drives POST /api/v1/loans from 32 clients (each with its own keep-alive connection and
@@ -27,7 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # BENCH_POSTGRES_URL names an existing database on the server (as in every benchmark script).
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SERVER = ADMIN_URL.rsplit("/", 1)[0]
-DB_NAME = "bench_borrow"
+# Its own name by BENCH_BORROW_DB, so that two runs on one server (two checkouts) never drop
+# each other's database.
+DB_NAME = os.environ.get("BENCH_BORROW_DB", "bench_borrow")
+if not DB_NAME.replace("_", "").isalnum():
+    raise SystemExit(f"bench_borrow: BENCH_BORROW_DB must be a plain name, not {DB_NAME!r}")
 CLIENTS = 32
 REQUESTS = int(os.environ.get("BENCH_BORROW_REQUESTS", "6000"))
 SECONDS = float(os.environ.get("BENCH_BORROW_SECONDS", "20"))

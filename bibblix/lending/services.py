@@ -102,13 +102,31 @@ def next_days_left_change(loan: Loan, now: datetime.datetime | None = None) -> d
 # --- locks ------------------------------------------------------------------------------------
 
 
-def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = True):
-    """Lock the book's row (FOR UPDATE) for this transaction and return it. The availability
-    check (`catalogue.available_books`) is the book's own `is_available_on`, read from the locked
-    row, so the lock is one lean query by primary key (bibblix.lib.rows)."""
+# What the write paths read of a locked book: availability and visibility, the licence, and the
+# usage event's language and age band (and the API's title). Not its ~40 columns (description,
+# search text and vector, three JSON fields), which cost the database and the converters more
+# than the rest of the read; a path that needs another field reads it (deferred).
+LOCKED_BOOK_FIELDS = (
+    "title",
+    "language",
+    "age_min",
+    "licence_model",
+    "licence_copies",
+    "available_from",
+    "available_until",
+    "is_withdrawn",
+    "is_hidden_from_children",
+)
+
+
+def _lock_book(book_id: int, now: datetime.datetime, *, available_only: bool = True, patron=None):
+    """Lock the book's row (FOR UPDATE) for this transaction and return it (the fields above),
+    then the row of `patron` if given (as `_lock_patron`; on PostgreSQL in the same statement).
+    The availability check (`catalogue.available_books`) is the book's own `is_available_on`,
+    read from the locked row, so the lock is one lean query by primary key (bibblix.lib.rows)."""
     from bibblix.catalogue.models import Book
 
-    book = get_row(Book, "id", book_id, for_update=True)
+    book = get_row(Book, "id", book_id, for_update=True, only=LOCKED_BOOK_FIELDS, then_lock=patron)
     if book is None:
         raise BookNotFound(book_id)
     if available_only:
@@ -191,7 +209,9 @@ def _create_loan(patron, book, rules: Rules, now: datetime.datetime, kind: str) 
             [patron.pk, book.pk, now, due, *event.values()],
         )
         (loan_id,) = cursor.fetchone()
-    bump_child(patron.pk)  # no model signal for this insert (the ORM's create sends one)
+    # No model signal for this insert (the ORM's create sends one). Borrows and the queue's
+    # hand-overs run in a transaction of their own that reads no pages.
+    bump_child(patron.pk, own_transaction=True)
     loan = Loan(pk=loan_id, patron=patron, book=book, borrowed_at=now, due_at=due)
     loan._state.adding = False
     loan._state.db = connection.alias
@@ -225,8 +245,7 @@ def borrow(patron, book_id: int, now: datetime.datetime | None = None) -> tuple[
     a broken rule raises LendingRefused; an unknown book raises BookNotFound."""
     now = now or timezone.now()
     with transaction.atomic():
-        book = _lock_book(book_id, now)
-        _lock_patron(patron)
+        book = _lock_book(book_id, now, patron=patron)
         # Read after the locks: a second tap waits here and then finds the first tap's loan.
         counts = loan_counts(patron, now, book.pk)
         existing = Loan.objects.get(pk=counts["open_id"]) if counts["open_id"] else None
@@ -284,7 +303,7 @@ def return_loan(patron, loan_id: int, now: datetime.datetime | None = None) -> L
             returned_at=now
         )
         if returned:
-            bump_child(patron.pk)
+            bump_child(patron.pk, own_transaction=True)
             _record_for(UsageEvent.Kind.RETURNED, book, patron, now)
             _advance_holds(book, now)
     if returned:
@@ -398,8 +417,7 @@ def place_hold(patron, book_id: int, now: datetime.datetime | None = None) -> tu
     if existing is not None:
         return existing, False
     with transaction.atomic():
-        book = _lock_book(book_id, now)
-        _lock_patron(patron)
+        book = _lock_book(book_id, now, patron=patron)
         existing = open_hold_for(patron, book_id)
         if existing is not None:
             return existing, False

@@ -295,13 +295,25 @@ def child_version(patron_id: int) -> str:
     return version
 
 
-def bump_child(*patron_ids: int | None) -> None:
+def bump_child(*patron_ids: int | None, own_transaction: bool = False) -> None:
     """Make the cached pages of these children stale: now, and again when the transaction
-    commits (a page built between the two from rows not yet committed is then never served)."""
+    commits (at once outside one). `own_transaction`: the caller runs in a transaction of its
+    own that reads no pages before it commits; then the delete after the commit is enough."""
     keys = [CHILD_VERSION_KEY.format(pk) for pk in set(patron_ids) if pk is not None]
     if not keys:
         return
-    cache.delete_many(keys)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        cache.delete_many(keys)
+        return
+    # Other connections see the rows from the commit on, and a page is cached under the
+    # version read *before* its rows: the delete after the commit is the one that counts (a
+    # page built from the old rows meanwhile is kept under a version then gone). Deleting now
+    # as well serves code that reads pages on this connection before the commit; a borrow's
+    # transaction has none and spares the round trip, unless it is nested in another (a
+    # test's, a management command's), which may read pages before its commit.
+    if not (own_transaction and len(connection.atomic_blocks) == 1):
+        cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 

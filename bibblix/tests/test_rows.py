@@ -73,3 +73,72 @@ def test_the_lean_read_is_one_statement_without_joins(patron_ale):
         get_row(Patron, "public_id", patron_ale.public_id)
     (sql,) = [q["sql"] for q in statements.captured_queries]
     assert " JOIN " not in sql.upper() and "patrons_patron" in sql
+
+
+def test_only_reads_the_named_fields_and_defers_the_rest():
+    book = Book.objects.create(title="Ronja rövardotter", description="Åskvädersnatten", age_min=9)
+    with CaptureQueriesContext(connection) as statements:
+        lean = get_row(Book, "id", book.pk, only=("title", "age_min"))
+    (sql,) = [q["sql"] for q in statements.captured_queries]
+    assert "description" not in sql and "search_text" not in sql
+    assert (lean.pk, lean.title, lean.age_min) == (book.pk, "Ronja rövardotter", 9)
+    assert "description" in lean.get_deferred_fields()
+    assert lean.description == "Åskvädersnatten"  # read when asked for, as with only()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_then_lock_locks_the_book_before_waiting_for_the_child_in_one_statement(patron_ale):
+    """The order is what keeps borrow and the queue (book, then children) free of deadlocks:
+    while another transaction holds the child, the book must already be ours."""
+    import threading
+
+    import psycopg
+    from django.db import connections
+
+    book = Book.objects.create(title="Bröderna Lejonhjärta")
+    settings = connection.settings_dict
+    url = (
+        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    )
+    holder = psycopg.connect(url)
+    holder.execute("SELECT 1 FROM patrons_patron WHERE id = %s FOR UPDATE", [patron_ale.pk])
+    statements = []
+
+    def lock_both():
+        try:
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                get_row(Book, "id", book.pk, for_update=True, then_lock=patron_ale)
+            statements.extend(captured.captured_queries)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=lock_both)
+    worker.start()
+    try:
+        prober = psycopg.connect(url)
+        for _attempt in range(100):  # until the worker waits for the child's row
+            waiting = prober.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
+            prober.rollback()
+            if waiting:
+                break
+            threading.Event().wait(0.05)
+        assert waiting, "the worker never waited for the child's row"
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            prober.execute(
+                "SELECT 1 FROM catalogue_book WHERE id = %s FOR UPDATE NOWAIT", [book.pk]
+            )
+        prober.close()
+    finally:
+        holder.rollback()
+        holder.close()
+        worker.join(10)
+    assert len(statements) == 1 and statements[0]["sql"].startswith("WITH")
+
+
+def test_then_lock_locks_nothing_more_when_the_row_is_missing(patron_ale):
+    with transaction.atomic():
+        assert get_row(Book, "id", 987654, for_update=True, then_lock=patron_ale) is None

@@ -274,3 +274,38 @@ def test_a_deletion_rolled_back_leaves_the_child_logged_in(child):
         # The gone mark was set at once; the child's row, read again, says they are still here.
         assert "Mina böcker" in my_books(child)
         assert "Mina böcker" in my_books(child)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["borrow", "return"])
+def test_a_committed_change_shows_at_once_for_one_round_trip_to_the_cache(
+    change, child, make_book, monkeypatch
+):
+    """In production a borrow's transaction is the outermost one: the child's version is
+    deleted once, after the commit (inside a test's transaction it is deleted at once too)."""
+    from django.core.cache import cache
+
+    from bibblix.lib.page_cache import CHILD_VERSION_KEY
+
+    patron = child.patron
+    with time_machine.travel(NOW, tick=False):
+        loan, _ = services.borrow(patron, make_book("Första boken").pk)
+        before = my_books(child)
+        deletes = []
+        delete_many = cache.delete_many
+        monkeypatch.setattr(
+            cache, "delete_many", lambda keys: deletes.append(list(keys)) or delete_many(keys)
+        )
+        if change == "borrow":
+            services.borrow(patron, make_book("Andra boken").pk)
+        else:
+            services.return_loan(patron, loan.pk)
+        monkeypatch.undo()
+        after = my_books(child)
+    # On SQLite the loan is an ORM insert, whose model signal bumps as any saved row does.
+    once = change == "return" or connection.vendor == "postgresql"
+    assert deletes == [[CHILD_VERSION_KEY.format(patron.pk)]] * (1 if once else 2)
+    if change == "borrow":
+        assert "Andra boken" in after and "Andra boken" not in before
+    else:
+        assert "Första boken" not in after.split("Vill läsa")[0]
