@@ -22,13 +22,17 @@ from django.utils import timezone
 
 from bibblix.usage.models import UsageEvent
 
-from .models import NATIONAL, DailyCount, FillState
+from .models import NATIONAL, DailyCount, FillState, YearTotal
 
 Kind = UsageEvent.Kind
 REFILL_DAYS = 2
 # Rows split by these dimensions are kept per month (day = the month's first day): a daily row per
 # book and municipality would be mostly ones, many and slow to sum, and suppressed anyway.
 MONTHLY_DIMENSIONS = {"book", "theme", "language", "age_band"}
+# Splits whose monthly rows are also kept summed per calendar year (`YearTotal`): the dashboards'
+# top books of a year read the largest totals in index order instead of summing every book's
+# months (700,000 national rows at 100,000 books).
+YEAR_TOTALS = {("loans", "book")}
 # Things a child does herself: they make her an active reader of the day and month.
 ACTIVE_KINDS = (
     Kind.BORROWED,
@@ -178,6 +182,37 @@ def _national_from_rows_sql() -> str:
     )
 
 
+def _year(column: str) -> str:
+    """SQL for the calendar year of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"  # SQLite keeps dates as YYYY-MM-DD
+
+
+def year_totals_sql(sign: str = "") -> str:
+    """INSERT … SELECT … ON CONFLICT adding the sums of a split's rows over a range of days
+    (params: metric name, dimension, first day, last day) to their `YearTotal` rows, per
+    municipality, year and key; `sign` "-" subtracts them. The roll-up subtracts the rows it is
+    about to replace and adds the rows it wrote, so a total is always the sum of its year's rows,
+    however often a month is counted again."""
+    q = connection.ops.quote_name
+    table = q(YearTotal._meta.db_table)
+    rows = q(DailyCount._meta.db_table)
+    columns = ", ".join(
+        q(c) for c in ("metric", "dimension", "municipality_id", "year", "key", "value")
+    )
+    year = _year(q("day"))
+    group = f"{q('metric')}, {q('dimension')}, {q('municipality_id')}, {year}, {q('key')}"
+    return (
+        f"INSERT INTO {table} ({columns})"  # noqa: S608 (names from our models)
+        f" SELECT {group}, {sign}SUM({q('value')}) FROM {rows}"
+        f" WHERE {q('metric')} = %s AND {q('dimension')} = %s"
+        f" AND {q('day')} >= %s AND {q('day')} <= %s GROUP BY {group}"
+        f" ON CONFLICT ({q('metric')}, {q('dimension')}, {q('municipality_id')}, {q('year')},"
+        f" {q('key')}) DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}"
+    )
+
+
 def _theme_values() -> str:
     from bibblix.catalogue import services as catalogue
 
@@ -191,20 +226,29 @@ def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.
     monthly = is_monthly(metric, dimension)
     if monthly:
         first = month_start(first)
-    DailyCount.objects.filter(
-        metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
-    ).delete()
-    if dimension == "theme" and not themes:
-        return
     params = [metric.name, dimension, first, last]
+    year_totals = (metric.name, dimension) in YEAR_TOTALS
     with connection.cursor() as cursor:
-        sql = _from_events_sql(metric, dimension, national=False, monthly=monthly, themes=themes)
-        cursor.execute(sql, params)
-        if metric.measure == "readers":
-            sql = _from_events_sql(metric, dimension, national=True, monthly=monthly, themes=themes)
+        if year_totals:
+            cursor.execute(year_totals_sql("-"), params)
+        DailyCount.objects.filter(
+            metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
+        ).delete()
+        if dimension != "theme" or themes:
+            sql = _from_events_sql(
+                metric, dimension, national=False, monthly=monthly, themes=themes
+            )
             cursor.execute(sql, params)
-        else:
-            cursor.execute(_national_from_rows_sql(), params)
+            if metric.measure == "readers":
+                sql = _from_events_sql(
+                    metric, dimension, national=True, monthly=monthly, themes=themes
+                )
+                cursor.execute(sql, params)
+            else:
+                cursor.execute(_national_from_rows_sql(), params)
+        if year_totals:
+            cursor.execute(year_totals_sql(), params)
+            YearTotal.objects.filter(metric=metric.name, dimension=dimension, value=0).delete()
 
 
 def has_month_totals(metric: Metric) -> bool:
