@@ -220,35 +220,119 @@ def _theme_values() -> str:
     return ", ".join(f"({int(book)}, {int(theme)})" for book, theme in pairs)
 
 
+def _range(metric: Metric, dimension: str, first, last, month_last) -> tuple:
+    """The days a dimension's rows are replaced over: its months' first days for monthly rows."""
+    if is_monthly(metric, dimension):
+        return month_start(first), month_last
+    return first, last
+
+
+def _clear(metric: Metric, dimension: str, first, last) -> None:
+    """Delete the rows of one metric and dimension over first..last, their sums taken off their
+    year totals first (`YEAR_TOTALS`)."""
+    if (metric.name, dimension) in YEAR_TOTALS:
+        with connection.cursor() as cursor:
+            cursor.execute(year_totals_sql("-"), [metric.name, dimension, first, last])
+    DailyCount.objects.filter(
+        metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
+    ).delete()
+
+
+def _add_year_totals(metric: Metric, dimension: str, first, last) -> None:
+    if (metric.name, dimension) in YEAR_TOTALS:
+        with connection.cursor() as cursor:
+            cursor.execute(year_totals_sql(), [metric.name, dimension, first, last])
+        YearTotal.objects.filter(metric=metric.name, dimension=dimension, value=0).delete()
+
+
 def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.date, themes: str):
-    """Replace the rows of one metric and dimension for days first..last; monthly rows for
-    every month from `first`'s, each counted from its first day up to `last` at most."""
+    """Write the rows of one metric and dimension for days first..last (cleared before); monthly
+    rows for every month from `first`'s, each counted from its first day up to `last` at most."""
     monthly = is_monthly(metric, dimension)
-    if monthly:
-        first = month_start(first)
+    if dimension == "theme" and not themes:
+        return
     params = [metric.name, dimension, first, last]
-    year_totals = (metric.name, dimension) in YEAR_TOTALS
     with connection.cursor() as cursor:
-        if year_totals:
-            cursor.execute(year_totals_sql("-"), params)
-        DailyCount.objects.filter(
-            metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
-        ).delete()
-        if dimension != "theme" or themes:
-            sql = _from_events_sql(
-                metric, dimension, national=False, monthly=monthly, themes=themes
-            )
+        sql = _from_events_sql(metric, dimension, national=False, monthly=monthly, themes=themes)
+        cursor.execute(sql, params)
+        if metric.measure == "readers":
+            sql = _from_events_sql(metric, dimension, national=True, monthly=monthly, themes=themes)
             cursor.execute(sql, params)
-            if metric.measure == "readers":
-                sql = _from_events_sql(
-                    metric, dimension, national=True, monthly=monthly, themes=themes
-                )
-                cursor.execute(sql, params)
-            else:
-                cursor.execute(_national_from_rows_sql(), params)
-        if year_totals:
-            cursor.execute(year_totals_sql(), params)
-            YearTotal.objects.filter(metric=metric.name, dimension=dimension, value=0).delete()
+        else:
+            cursor.execute(_national_from_rows_sql(), params)
+
+
+def _day_case(columns: list[str], day: str, month: str) -> str:
+    """The row's day: the event's day in a daily set, its month's first day in a monthly one."""
+    if day not in columns:
+        return month
+    if month not in columns:
+        return day
+    return f"CASE WHEN GROUPING({day}) = 0 THEN {day} ELSE {month} END"
+
+
+def use_grouping_sets() -> bool:
+    """Whether the roll-up counts a metric's dimensions in one pass (PostgreSQL; SQLite has no
+    GROUPING SETS and counts one dimension per statement, over its small log)."""
+    return connection.vendor == "postgresql"
+
+
+def _national_from_events(metric: Metric) -> bool:
+    """Whether the country's rows may be counted from the log in the same pass as the
+    municipalities' (PostgreSQL's grouping sets): distinct readers must be (they are not sums);
+    counts and pages give the same figure either way; minutes are rounded per municipality and
+    day, so the country's are the sum of those rounded rows, as elsewhere."""
+    return metric.measure != "minutes"
+
+
+def _grouped_sql(metric: Metric, dimensions, ranges: dict) -> tuple[str, list]:
+    """One INSERT … SELECT counting several dimensions of a metric (no themes) in one pass over
+    the log, PostgreSQL's GROUPING SETS: the municipalities' rows of every dimension and, where
+    `_national_from_events`, the country's. Each set's rows are exactly those `_from_events_sql`
+    gives for its dimension: a dimension's key must be present (grouped by it, a missing key is
+    a group of its own, left out), and a daily dimension keeps only the days of its range."""
+    q = connection.ops.quote_name
+    municipality, day, month = "e.municipality_id", "e.day", _period(True)
+    grouped_sets = []  # (dimension, its period column, the columns grouped by)
+    for dimension in dimensions:
+        period = month if is_monthly(metric, dimension) else day
+        for national in (False, True) if _national_from_events(metric) else (False,):
+            grouped = ([] if national else [municipality]) + [period]
+            grouped += [_KEY_COLUMN[dimension]] if dimension else []
+            grouped_sets.append((dimension, period, grouped))
+    # GROUPING() takes only columns that some set groups by.
+    columns = list(dict.fromkeys(c for _d, _p, grouped in grouped_sets for c in grouped))
+    sets, dimension_cases, key_cases, day_filters = [], [], [], []
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    for dimension, period, grouped in grouped_sets:
+        mask = sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in grouped)
+        sets.append(f"({', '.join(grouped)})")
+        dimension_cases.append(f"WHEN {mask} THEN '{dimension}'")
+        if dimension:
+            key_cases.append(f"WHEN {mask} THEN CAST({_KEY_COLUMN[dimension]} AS VARCHAR(32))")
+        if period == day:
+            start, end = ranges[dimension]
+            day_filters.append(f"(g <> {mask} OR (d >= '{start}' AND d <= '{end}'))")
+    kinds = ", ".join(f"'{kind}'" for kind in metric.kinds)  # our own constants, not input
+    where = [f"e.kind IN ({kinds})", "e.day >= %s", "e.day <= %s"]
+    if metric.measure == "readers":
+        where.append("e.reader_key IS NOT NULL")
+    grouping = f"GROUPING({', '.join(columns)})"
+    key_case = f"CASE {grouping} {' '.join(key_cases)} ELSE '' END" if key_cases else "''"
+    select = (
+        f"SELECT {grouping} AS g, CASE {grouping} {' '.join(dimension_cases)} END AS dim,"  # noqa: S608
+        f" CASE WHEN GROUPING({municipality}) = 1 THEN {NATIONAL} ELSE {municipality} END AS m,"
+        f" {_day_case(columns, day, month)} AS d, {key_case} AS k,"
+        f" {_MEASURE[metric.measure]} AS v FROM {q(UsageEvent._meta.db_table)} e"
+        f" WHERE {' AND '.join(where)} GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    filters = ["v > 0", "k IS NOT NULL", "(dim = '' OR k <> '')", *day_filters]
+    sql = (
+        f"INSERT INTO {q(DailyCount._meta.db_table)} ({_columns()})"  # noqa: S608
+        f" SELECT %s, dim, m, d, k, v FROM ({select}) counted WHERE {' AND '.join(filters)}"
+    )
+    return sql, [metric.name, first, last]
 
 
 def has_month_totals(metric: Metric) -> bool:
@@ -290,14 +374,27 @@ def count_range(
         # The month of `last` is counted up to the furthest day already filled, not just to
         # `last`: counting one past day again must not shorten its month's figures.
         month_last = min(month_end(last), max(last, filled)) if filled else last
+        ranges = {d: _range(metric, d, first, last, month_last) for d in metric.dimensions}
         for dimension in metric.dimensions:
-            _count(
-                metric,
-                dimension,
-                first,
-                month_last if is_monthly(metric, dimension) else last,
-                themes,
-            )
+            _clear(metric, dimension, *ranges[dimension])
+        grouped = [d for d in metric.dimensions if d != "theme"]
+        if grouped and use_grouping_sets():
+            # Large ranges (the first fill) hash or sort millions of groups: in memory.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute(*_grouped_sql(metric, grouped, ranges))
+                if not _national_from_events(metric):
+                    for dimension in grouped:
+                        cursor.execute(
+                            _national_from_rows_sql(), [name, dimension, *ranges[dimension]]
+                        )
+            rest = [d for d in metric.dimensions if d not in grouped]
+        else:
+            rest = list(metric.dimensions)
+        for dimension in rest:
+            _count(metric, dimension, *ranges[dimension], themes)
+        for dimension in metric.dimensions:
+            _add_year_totals(metric, dimension, *ranges[dimension])
         if has_month_totals(metric):
             month_totals(metric, first, last)
         if advance and state is None:

@@ -215,3 +215,44 @@ def test_the_year_totals_sum_up_to_the_loans_split_by_book(ale):
     rollup.fill(until=NOV)
     total = YearTotal.objects.filter(municipality_id=NATIONAL, year=2026).aggregate(n=Sum("value"))
     assert total["n"] == figures.total("loans", JAN, NOV) == 9
+
+
+def test_one_pass_per_metric_gives_the_rows_of_one_statement_per_dimension(ale, boras, make_book):
+    from bibblix.catalogue.models import Theme
+
+    from .conftest import figures as every_figure
+
+    dragons = Theme.objects.create(slug="drakar", name_sv="Drakar", name_en="Dragons", symbol="🐉")
+    book = make_book("Drakboken", language="en", age_min=9)
+    book.themes.add(dragons)
+    rng = random.Random(3)
+    rows = []
+    for _ in range(400):
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 75))
+        at = datetime.datetime.combine(day, datetime.time(rng.randint(0, 23)), tzinfo=datetime.UTC)
+        kind = rng.choice([k for k, _label in usage.Kind.choices])
+        rows.append(
+            usage.event_row(
+                kind,
+                when=at,
+                municipality_id=rng.choice([ale.pk, boras.pk]),
+                library_id=rng.choice([None, 1, 2]),
+                book=rng.choice([None, book, _book(rng.randint(1, 9))]),
+                reader_id=rng.choice([None, *range(12)]),
+                pages=rng.randint(0, 9),
+                seconds=rng.randint(0, 900),
+            )
+        )
+    usage.record_many(rows)
+    # Filled in steps, so that daily and monthly ranges differ (a month counted past `last`).
+    rollup.fill(until=datetime.date(2026, 2, 10))
+    rollup.fill(until=datetime.date(2026, 3, 20))
+    grouped = every_figure()
+    with mock.patch.object(rollup, "use_grouping_sets", return_value=False):
+        rollup.fill(until=datetime.date(2026, 3, 20))
+        for name in rollup.METRICS:
+            rollup.count_range(name, datetime.date(2026, 1, 1), datetime.date(2026, 3, 20))
+        one_by_one = every_figure()
+    assert grouped == one_by_one
+    assert len({row[1] for row in grouped}) == 7  # '', library, book, theme, ... and month
+    assert _totals() == _sums()
