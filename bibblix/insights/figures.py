@@ -115,15 +115,10 @@ def year_totals_between(
     return result["n"], result["total"] or 0
 
 
-def smallest_of_year(
-    metric: str, dimension: str, year: int, scope: int, at_least: int
-) -> list[tuple[str, int]]:
-    """The smallest year totals of `at_least` or more (key, value): every one of that value."""
+def smallest_of_year(metric: str, dimension: str, year: int, scope: int, at_least: int):
+    """The smallest year total of `at_least` or more, or None: one index probe."""
     totals = _year_totals(metric, dimension, year, scope).filter(value__gte=at_least)
-    smallest = totals.order_by("value").values_list("value", flat=True).first()
-    if smallest is None:
-        return []
-    return list(totals.filter(value=smallest).values_list("key", "value"))
+    return totals.order_by("value").values_list("value", flat=True).first()
 
 
 def keys_of_year(metric: str, dimension: str, year: int, scope: int, low: int, high: int):

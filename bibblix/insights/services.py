@@ -111,18 +111,20 @@ def _top_books(start, end, scope: int, for_association: bool) -> list[tuple]:
 
 def _top_of_year(metric, dimension, year: int, scope: int, for_association: bool) -> list[tuple]:
     """What `_named(_split(...))[:TOP_BOOKS]` gives for a whole year, from its year totals
-    without reading them all: suppression over every key hides the small totals and at most
-    one more, the smallest of the rest (`hidden_beyond_small`); all of them are smaller than
-    any total shown, so the largest totals (with their ties) hold every key shown, and the
-    hidden keys, listed last by key, are only read when fewer than TOP_BOOKS are shown."""
+    without reading them all. Suppression over every key hides the small totals and at most one
+    more, the smallest of the rest by (value, key) (`hidden_beyond_small`); all of them are
+    smaller than any total shown, so the largest totals (with their ties) hold every key shown.
+    That one more matters only if it is among them, and then so are all totals of its value;
+    the hidden keys, listed last by key, are read only when fewer than TOP_BOOKS are shown."""
     largest = figures.largest_of_year(metric, dimension, year, scope, TOP_BOOKS)
     hidden: set[str] = set()
     if not for_association:
         hidden = {key for key, value in largest if is_small(value)}
-        count, total = figures.year_totals_between(metric, dimension, year, scope, 1, SMALL - 1)
-        if hidden_beyond_small(count, total):
-            smallest = figures.smallest_of_year(metric, dimension, year, scope, SMALL)
-            hidden |= {min((key for key, _value in smallest), key=str)} if smallest else set()
+        smallest = figures.smallest_of_year(metric, dimension, year, scope, SMALL)
+        if any(value == smallest for _key, value in largest):
+            count, total = figures.year_totals_between(metric, dimension, year, scope, 1, SMALL - 1)
+            if hidden_beyond_small(count, total):
+                hidden.add(min((key for key, value in largest if value == smallest), key=str))
     shown = sorted(
         ((key, value) for key, value in largest if key not in hidden),
         key=lambda row: (-row[1], str(row[0])),

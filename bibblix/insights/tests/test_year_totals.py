@@ -151,6 +151,8 @@ CASES = {
     "few": [40, 8, 2],
     # two small totals adding up to 5 or more: nothing more is hidden
     "enough": [12, 5, 5, 4, 4, 30, 30],
+    # the one more hidden is the smallest by key as text among equal totals ("10" before "2")
+    "tied_smallest": [6, 6, 6, 1],
     "only_small": [3],
     "none": [],
     "all_large": [7, 8, 9],
