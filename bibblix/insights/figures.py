@@ -70,11 +70,13 @@ def by_key(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> di
 
 
 def whole_year(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> int | None:
-    """The year whose `YearTotal` rows are exactly `by_key` over start..end, or None: the range
-    starts in January (monthly rows count from their month's first day) and ends in the same
+    """The year whose `YearTotal` rows are exactly `by_key` over start..end, or None: the whole
+    country (the only scope kept per year), and the range starts in January (monthly rows count from their month's first day) and ends in the same
     year after the year's last month with rows (none later in the year that it would leave out).
     """
-    if (metric, dimension) not in YEAR_TOTALS or start.month != 1 or end.year != start.year:
+    if (metric, dimension) not in YEAR_TOTALS or scope != NATIONAL:
+        return None
+    if start.month != 1 or end.year != start.year:
         return None
     later = DailyCount.objects.filter(
         metric=metric,

@@ -51,11 +51,12 @@ class DailyCount(models.Model):
 
 
 class YearTotal(models.Model):
-    """The sum of a split's monthly rows over one calendar year, per municipality (and the
-    country) and key: for loans per book, what the dashboards' top books of a year read in
-    value order instead of summing every book's months. Kept by the roll-up in the same
-    transaction as the monthly rows (`rollup.YEAR_TOTALS`), so it always equals
-    SUM(value) of the DailyCount rows of that metric, split, municipality, key and year."""
+    """The sum of a split's national monthly rows over one calendar year, per key: for loans per
+    book, what the national dashboard's top books of a year read in value order instead of
+    summing every book's months. Kept by the roll-up in the same transaction as the monthly rows
+    (`rollup.YEAR_TOTALS`), so it always equals SUM(value) of the DailyCount rows of that
+    metric, split, key and year. `municipality_id` is NATIONAL (0) for now: a municipality's
+    year of rows is small enough to sum."""
 
     metric = models.CharField(_("metric"), max_length=32)
     dimension = models.CharField(_("dimension"), max_length=12)

@@ -29,9 +29,11 @@ REFILL_DAYS = 2
 # Rows split by these dimensions are kept per month (day = the month's first day): a daily row per
 # book and municipality would be mostly ones, many and slow to sum, and suppressed anyway.
 MONTHLY_DIMENSIONS = {"book", "theme", "language", "age_band"}
-# Splits whose monthly rows are also kept summed per calendar year (`YearTotal`): the dashboards'
-# top books of a year read the largest totals in index order instead of summing every book's
-# months (700,000 national rows at 100,000 books).
+# Splits whose national monthly rows are also kept summed per calendar year (`YearTotal`): the
+# national dashboard's top books of a year read the largest totals in index order instead of
+# summing every book's months (700,000 national rows at 100,000 books). Only the country's: a
+# municipality's year of book rows is a small share (41,000 rows for the busiest of the 10 M-event
+# benchmark), while its totals would be 97 % of the table and of the work of keeping it.
 YEAR_TOTALS = {("loans", "book")}
 # Things a child does herself: they make her an active reader of the day and month.
 ACTIVE_KINDS = (
@@ -190,9 +192,9 @@ def _year(column: str) -> str:
 
 
 def year_totals_sql(sign: str = "") -> str:
-    """INSERT … SELECT … ON CONFLICT adding the sums of a split's rows over a range of days
-    (params: metric name, dimension, first day, last day) to their `YearTotal` rows, per
-    municipality, year and key; `sign` "-" subtracts them. The roll-up subtracts the rows it is
+    """INSERT … SELECT … ON CONFLICT adding the sums of a split's national rows over a range of
+    days (params: metric name, dimension, first day, last day) to their `YearTotal` rows, per
+    year and key; `sign` "-" subtracts them. The roll-up subtracts the rows it is
     about to replace and adds the rows it wrote, so a total is always the sum of its year's rows,
     however often a month is counted again."""
     q = connection.ops.quote_name
@@ -206,8 +208,8 @@ def year_totals_sql(sign: str = "") -> str:
     return (
         f"INSERT INTO {table} ({columns})"  # noqa: S608 (names from our models)
         f" SELECT {group}, {sign}SUM({q('value')}) FROM {rows}"
-        f" WHERE {q('metric')} = %s AND {q('dimension')} = %s"
-        f" AND {q('day')} >= %s AND {q('day')} <= %s GROUP BY {group}"
+        f" WHERE {q('metric')} = %s AND {q('dimension')} = %s AND {q('municipality_id')} ="
+        f" {NATIONAL} AND {q('day')} >= %s AND {q('day')} <= %s GROUP BY {group}"
         f" ON CONFLICT ({q('metric')}, {q('dimension')}, {q('municipality_id')}, {q('year')},"
         f" {q('key')}) DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}"
     )

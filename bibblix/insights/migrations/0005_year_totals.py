@@ -7,7 +7,7 @@ SPLITS = [("loans", "book")]
 
 
 def backfill(apps, schema_editor):
-    """Every year total from the roll-up rows already there (one GROUP BY per split): from then
+    """Every year total (the country's) from the roll-up rows already there (one GROUP BY per split): from then
     on the roll-up keeps them. On an empty database this adds nothing."""
     connection = schema_editor.connection
     q = connection.ops.quote_name
@@ -24,7 +24,8 @@ def backfill(apps, schema_editor):
             cursor.execute(
                 f"INSERT INTO {q('insights_yeartotal')} ({columns})"
                 f" SELECT {group}, SUM({q('value')}) FROM {q('insights_dailycount')}"
-                f" WHERE {q('metric')} = %s AND {q('dimension')} = %s GROUP BY {group}"
+                f" WHERE {q('metric')} = %s AND {q('dimension')} = %s"
+                f" AND {q('municipality_id')} = 0 GROUP BY {group}"
                 f" HAVING SUM({q('value')}) <> 0",
                 [metric, dimension],
             )

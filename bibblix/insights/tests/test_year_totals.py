@@ -35,9 +35,9 @@ def _loans(municipality_id, day, n, book_id):
 
 def _sums() -> set[tuple]:
     """The year totals as the old way sums them from the monthly rows."""
-    rows = DailyCount.objects.filter(metric="loans", dimension="book").values_list(
-        "municipality_id", "day", "key", "value"
-    )
+    rows = DailyCount.objects.filter(
+        metric="loans", dimension="book", municipality_id=NATIONAL
+    ).values_list("municipality_id", "day", "key", "value")
     sums: dict[tuple, int] = {}
     for municipality, day, key, value in rows:
         sums[(municipality, day.year, key)] = sums.get((municipality, day.year, key), 0) + value
@@ -79,7 +79,7 @@ def test_year_totals_equal_the_sums_through_any_roll_ups(ale, boras):
     rollup.fill(until=datetime.date(2026, 3, 31))
     rollup.fill(until=datetime.date(2026, 3, 31))
     assert _totals() == before == _sums()
-    assert (NATIONAL, 2026, "7", 8) in before and (ale.pk, 2026, "7", 8) in before
+    assert (NATIONAL, 2026, "7", 8) in before
 
 
 def test_a_roll_up_that_fails_leaves_the_totals_with_their_rows_and_resumes(ale):
@@ -97,7 +97,7 @@ def test_a_roll_up_that_fails_leaves_the_totals_with_their_rows_and_resumes(ale)
     assert FillState.objects.get(metric="loans").filled_through == datetime.date(2026, 2, 28)
     rollup.fill(until=datetime.date(2026, 3, 31))
     assert _totals() == _sums()
-    assert (ale.pk, 2026, "3", 10) in _totals()
+    assert (NATIONAL, 2026, "3", 10) in _totals()
 
 
 def test_a_total_whose_rows_are_gone_is_deleted(ale):
@@ -185,7 +185,8 @@ def test_top_books_of_a_year_are_those_of_the_sum_at_random(ale, boras):
 
 def _check_top(ale, boras):
     for scope in (NATIONAL, ale.pk, boras.pk):
-        assert figures.whole_year("loans", "book", JAN, NOV, scope) == 2026
+        kept = figures.whole_year("loans", "book", JAN, NOV, scope)
+        assert kept == (2026 if scope == NATIONAL else None)  # a municipality sums its rows
         for for_association in (True, False):
             expected = _old_top(JAN, NOV, scope, for_association)
             rollup.bump_figures_version()
