@@ -181,7 +181,7 @@ def borrowers() -> None:
 def timings() -> None:
     """The national dashboard and search over the whole catalogue."""
     line, dashboard = insights.time_dashboard()
-    print(f"  national dashboard, 12 months: {line}")
+    print(f"  national dashboard, this year (2026 to 30 November): {line}")
     print(f"  search over {BOOKS:,} books:")
     p95s = search.measure()
     print(RESULT + json.dumps({"dashboard": dashboard, "search": p95s}))

@@ -3,11 +3,11 @@ association go through `services`, which does."""
 
 import datetime
 
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import NATIONAL, DailyCount, FillState
-from .rollup import METRICS, has_month_totals, is_monthly, month_end, month_start
+from .models import NATIONAL, DailyCount, FillState, YearTotal
+from .rollup import METRICS, YEAR_TOTALS, has_month_totals, is_monthly, month_end, month_start
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -67,6 +67,66 @@ def by_key(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> di
     """The metric split by a dimension (key → value) over the range."""
     rows = _rows(metric, start, end, scope, dimension).values("key").annotate(n=Sum("value"))
     return {row["key"]: row["n"] for row in rows}
+
+
+def whole_year(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> int | None:
+    """The year whose `YearTotal` rows are exactly `by_key` over start..end, or None: the whole
+    country (the only scope kept per year), and the range starts in January (monthly rows count from their month's first day) and ends in the same
+    year after the year's last month with rows (none later in the year that it would leave out).
+    """
+    if (metric, dimension) not in YEAR_TOTALS or scope != NATIONAL:
+        return None
+    if start.month != 1 or end.year != start.year:
+        return None
+    later = DailyCount.objects.filter(
+        metric=metric,
+        dimension=dimension,
+        municipality_id=scope,
+        day__gt=end,
+        day__lte=datetime.date(end.year, 12, 31),
+    )
+    return None if later.exists() else start.year
+
+
+def _year_totals(metric: str, dimension: str, year: int, scope: int):
+    return YearTotal.objects.filter(
+        metric=metric, dimension=dimension, municipality_id=scope, year=year, value__gt=0
+    )
+
+
+def largest_of_year(
+    metric: str, dimension: str, year: int, scope: int, count: int
+) -> list[tuple[str, int]]:
+    """The `count` largest year totals (key, value), largest first, and every other one equal to
+    the last of them (so that the caller can order ties as it likes): an index-ordered LIMIT."""
+    totals = _year_totals(metric, dimension, year, scope)
+    rows = list(totals.order_by("-value").values_list("key", "value")[:count])
+    if len(rows) == count:
+        last = rows[-1][1]
+        ties = totals.filter(value=last).values_list("key", "value")
+        rows = [row for row in rows if row[1] > last] + list(ties)
+    return rows
+
+
+def year_totals_between(
+    metric: str, dimension: str, year: int, scope: int, low: int, high: int
+) -> tuple[int, int]:
+    """How many year totals lie in low..high, and their sum."""
+    found = _year_totals(metric, dimension, year, scope).filter(value__gte=low, value__lte=high)
+    result = found.aggregate(n=Count("key"), total=Sum("value"))
+    return result["n"], result["total"] or 0
+
+
+def smallest_of_year(metric: str, dimension: str, year: int, scope: int, at_least: int):
+    """The smallest year total of `at_least` or more, or None: one index probe."""
+    totals = _year_totals(metric, dimension, year, scope).filter(value__gte=at_least)
+    return totals.order_by("value").values_list("value", flat=True).first()
+
+
+def keys_of_year(metric: str, dimension: str, year: int, scope: int, low: int, high: int):
+    """The keys of the year totals in low..high."""
+    found = _year_totals(metric, dimension, year, scope).filter(value__gte=low, value__lte=high)
+    return list(found.values_list("key", flat=True))
 
 
 def by_municipality(metric: str, start, end) -> dict[int, int]:

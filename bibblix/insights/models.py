@@ -50,6 +50,49 @@ class DailyCount(models.Model):
         return f"{self.metric} {self.day} {self.municipality_id} {self.key} = {self.value}"
 
 
+class YearTotal(models.Model):
+    """The sum of a split's national monthly rows over one calendar year, per key: for loans per
+    book, what the national dashboard's top books of a year read in value order instead of
+    summing every book's months. Kept by the roll-up in the same transaction as the monthly rows
+    (`rollup.YEAR_TOTALS`), so it always equals SUM(value) of the DailyCount rows of that
+    metric, split, key and year. `municipality_id` is NATIONAL (0) for now: a municipality's
+    year of rows is small enough to sum."""
+
+    metric = models.CharField(_("metric"), max_length=32)
+    dimension = models.CharField(_("dimension"), max_length=12)
+    municipality_id = models.IntegerField(_("municipality id"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    key = models.CharField(_("value of the dimension"), max_length=32)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("year total")
+        verbose_name_plural = _("year totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "dimension", "municipality_id", "year", "key"],
+                name="unique_year_total",
+            )
+        ]
+        indexes = [
+            # The largest of a year, read backwards: an index-ordered LIMIT.
+            models.Index(
+                fields=["metric", "dimension", "municipality_id", "year", "value", "key"],
+                name="year_total_by_value",
+            ),
+            # A total that fell to 0 (its rows were counted again as none) is deleted at once;
+            # this finds them without reading the year.
+            models.Index(
+                fields=["metric", "dimension"],
+                condition=models.Q(value=0),
+                name="year_total_zero",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.year} {self.municipality_id} {self.key} = {self.value}"
+
+
 class FillState(models.Model):
     """How far a metric's roll-up is complete: every day up to `filled_through` is counted.
     Written in the same transaction as the rows, so a crash leaves both as they were."""

@@ -22,13 +22,19 @@ from django.utils import timezone
 
 from bibblix.usage.models import UsageEvent
 
-from .models import NATIONAL, DailyCount, FillState
+from .models import NATIONAL, DailyCount, FillState, YearTotal
 
 Kind = UsageEvent.Kind
 REFILL_DAYS = 2
 # Rows split by these dimensions are kept per month (day = the month's first day): a daily row per
 # book and municipality would be mostly ones, many and slow to sum, and suppressed anyway.
 MONTHLY_DIMENSIONS = {"book", "theme", "language", "age_band"}
+# Splits whose national monthly rows are also kept summed per calendar year (`YearTotal`): the
+# national dashboard's top books of a year read the largest totals in index order instead of
+# summing every book's months (700,000 national rows at 100,000 books). Only the country's: a
+# municipality's year of book rows is a small share (41,000 rows for the busiest of the 10 M-event
+# benchmark), while its totals would be 97 % of the table and of the work of keeping it.
+YEAR_TOTALS = {("loans", "book")}
 # Things a child does herself: they make her an active reader of the day and month.
 ACTIVE_KINDS = (
     Kind.BORROWED,
@@ -178,6 +184,37 @@ def _national_from_rows_sql() -> str:
     )
 
 
+def _year(column: str) -> str:
+    """SQL for the calendar year of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"  # SQLite keeps dates as YYYY-MM-DD
+
+
+def year_totals_sql(sign: str = "") -> str:
+    """INSERT … SELECT … ON CONFLICT adding the sums of a split's national rows over a range of
+    days (params: metric name, dimension, first day, last day) to their `YearTotal` rows, per
+    year and key; `sign` "-" subtracts them. The roll-up subtracts the rows it is
+    about to replace and adds the rows it wrote, so a total is always the sum of its year's rows,
+    however often a month is counted again."""
+    q = connection.ops.quote_name
+    table = q(YearTotal._meta.db_table)
+    rows = q(DailyCount._meta.db_table)
+    columns = ", ".join(
+        q(c) for c in ("metric", "dimension", "municipality_id", "year", "key", "value")
+    )
+    year = _year(q("day"))
+    group = f"{q('metric')}, {q('dimension')}, {q('municipality_id')}, {year}, {q('key')}"
+    return (
+        f"INSERT INTO {table} ({columns})"  # noqa: S608 (names from our models)
+        f" SELECT {group}, {sign}SUM({q('value')}) FROM {rows}"
+        f" WHERE {q('metric')} = %s AND {q('dimension')} = %s AND {q('municipality_id')} ="
+        f" {NATIONAL} AND {q('day')} >= %s AND {q('day')} <= %s GROUP BY {group}"
+        f" ON CONFLICT ({q('metric')}, {q('dimension')}, {q('municipality_id')}, {q('year')},"
+        f" {q('key')}) DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}"
+    )
+
+
 def _theme_values() -> str:
     from bibblix.catalogue import services as catalogue
 
@@ -185,15 +222,50 @@ def _theme_values() -> str:
     return ", ".join(f"({int(book)}, {int(theme)})" for book, theme in pairs)
 
 
+def _range(metric: Metric, dimension: str, first, last, month_last) -> tuple:
+    """The days a dimension's rows are replaced over: its months' first days for monthly rows."""
+    if is_monthly(metric, dimension):
+        return month_start(first), month_last
+    return first, last
+
+
+def _clear(metric: Metric, dimension: str, first, last) -> None:
+    """Delete the rows of one metric and dimension over first..last, their sums taken off their
+    year totals first (`YEAR_TOTALS`)."""
+    if (metric.name, dimension) in YEAR_TOTALS:
+        with connection.cursor() as cursor:
+            cursor.execute(year_totals_sql("-"), [metric.name, dimension, first, last])
+    _delete_rows(metric.name, dimension, first, last)
+
+
+def _delete_rows(metric: str, dimension: str, first, last) -> None:
+    """Delete rows in one statement: the ORM's delete() would read every row first to send
+    post_delete (the page cache listens to every model), 170,000 rows for a month of books."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {q(DailyCount._meta.db_table)} WHERE {q('metric')} = %s"  # noqa: S608
+            f" AND {q('dimension')} = %s AND {q('day')} >= %s AND {q('day')} <= %s",
+            [metric, dimension, first, last],
+        )
+
+
+def _add_year_totals(metric: Metric, dimension: str, first, last) -> None:
+    if (metric.name, dimension) in YEAR_TOTALS:
+        with connection.cursor() as cursor:
+            cursor.execute(year_totals_sql(), [metric.name, dimension, first, last])
+            q = connection.ops.quote_name
+            cursor.execute(
+                f"DELETE FROM {q(YearTotal._meta.db_table)} WHERE {q('metric')} = %s"  # noqa: S608
+                f" AND {q('dimension')} = %s AND {q('value')} = 0",
+                [metric.name, dimension],
+            )
+
+
 def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.date, themes: str):
-    """Replace the rows of one metric and dimension for days first..last; monthly rows for
-    every month from `first`'s, each counted from its first day up to `last` at most."""
+    """Write the rows of one metric and dimension for days first..last (cleared before); monthly
+    rows for every month from `first`'s, each counted from its first day up to `last` at most."""
     monthly = is_monthly(metric, dimension)
-    if monthly:
-        first = month_start(first)
-    DailyCount.objects.filter(
-        metric=metric.name, dimension=dimension, day__gte=first, day__lte=last
-    ).delete()
     if dimension == "theme" and not themes:
         return
     params = [metric.name, dimension, first, last]
@@ -207,6 +279,79 @@ def _count(metric: Metric, dimension: str, first: datetime.date, last: datetime.
             cursor.execute(_national_from_rows_sql(), params)
 
 
+def _day_case(columns: list[str], day: str, month: str) -> str:
+    """The row's day: the event's day in a daily set, its month's first day in a monthly one."""
+    if day not in columns:
+        return month
+    if month not in columns:
+        return day
+    return f"CASE WHEN GROUPING({day}) = 0 THEN {day} ELSE {month} END"
+
+
+def use_grouping_sets() -> bool:
+    """Whether the roll-up counts a metric's dimensions in one pass (PostgreSQL; SQLite has no
+    GROUPING SETS and counts one dimension per statement, over its small log)."""
+    return connection.vendor == "postgresql"
+
+
+def _national_from_events(metric: Metric) -> bool:
+    """Whether the country's rows may be counted from the log in the same pass as the
+    municipalities' (PostgreSQL's grouping sets): distinct readers must be (they are not sums);
+    counts and pages give the same figure either way; minutes are rounded per municipality and
+    day, so the country's are the sum of those rounded rows, as elsewhere."""
+    return metric.measure != "minutes"
+
+
+def _grouped_sql(metric: Metric, dimensions, ranges: dict) -> tuple[str, list]:
+    """One INSERT … SELECT counting several dimensions of a metric (no themes) in one pass over
+    the log, PostgreSQL's GROUPING SETS: the municipalities' rows of every dimension and, where
+    `_national_from_events`, the country's. Each set's rows are exactly those `_from_events_sql`
+    gives for its dimension: a dimension's key must be present (grouped by it, a missing key is
+    a group of its own, left out), and a daily dimension keeps only the days of its range."""
+    q = connection.ops.quote_name
+    municipality, day, month = "e.municipality_id", "e.day", _period(True)
+    grouped_sets = []  # (dimension, its period column, the columns grouped by)
+    for dimension in dimensions:
+        period = month if is_monthly(metric, dimension) else day
+        for national in (False, True) if _national_from_events(metric) else (False,):
+            grouped = ([] if national else [municipality]) + [period]
+            grouped += [_KEY_COLUMN[dimension]] if dimension else []
+            grouped_sets.append((dimension, period, grouped))
+    # GROUPING() takes only columns that some set groups by.
+    columns = list(dict.fromkeys(c for _d, _p, grouped in grouped_sets for c in grouped))
+    sets, dimension_cases, key_cases, day_filters = [], [], [], []
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    for dimension, period, grouped in grouped_sets:
+        mask = sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in grouped)
+        sets.append(f"({', '.join(grouped)})")
+        dimension_cases.append(f"WHEN {mask} THEN '{dimension}'")
+        if dimension:
+            key_cases.append(f"WHEN {mask} THEN CAST({_KEY_COLUMN[dimension]} AS VARCHAR(32))")
+        if period == day:
+            start, end = ranges[dimension]
+            day_filters.append(f"(g <> {mask} OR (d >= '{start}' AND d <= '{end}'))")
+    kinds = ", ".join(f"'{kind}'" for kind in metric.kinds)  # our own constants, not input
+    where = [f"e.kind IN ({kinds})", "e.day >= %s", "e.day <= %s"]
+    if metric.measure == "readers":
+        where.append("e.reader_key IS NOT NULL")
+    grouping = f"GROUPING({', '.join(columns)})"
+    key_case = f"CASE {grouping} {' '.join(key_cases)} ELSE '' END" if key_cases else "''"
+    select = (
+        f"SELECT {grouping} AS g, CASE {grouping} {' '.join(dimension_cases)} END AS dim,"  # noqa: S608
+        f" CASE WHEN GROUPING({municipality}) = 1 THEN {NATIONAL} ELSE {municipality} END AS m,"
+        f" {_day_case(columns, day, month)} AS d, {key_case} AS k,"
+        f" {_MEASURE[metric.measure]} AS v FROM {q(UsageEvent._meta.db_table)} e"
+        f" WHERE {' AND '.join(where)} GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    filters = ["v > 0", "k IS NOT NULL", "(dim = '' OR k <> '')", *day_filters]
+    sql = (
+        f"INSERT INTO {q(DailyCount._meta.db_table)} ({_columns()})"  # noqa: S608
+        f" SELECT %s, dim, m, d, k, v FROM ({select}) counted WHERE {' AND '.join(filters)}"
+    )
+    return sql, [metric.name, first, last]
+
+
 def has_month_totals(metric: Metric) -> bool:
     """Sums of a daily metric are also kept per month (dimension "month"), for the dashboards'
     comparisons over a year: 12 rows per municipality to add instead of 365."""
@@ -217,8 +362,7 @@ def month_totals(metric: Metric, first: datetime.date, last: datetime.date) -> N
     """Replace the "month" rows of the months first..last with the sums of their daily rows
     (every municipality and the country)."""
     first, last = month_start(first), month_end(last)
-    rows = DailyCount.objects.filter(metric=metric.name, dimension="month")
-    rows.filter(day__gte=first, day__lte=last).delete()
+    _delete_rows(metric.name, "month", first, last)
     q = connection.ops.quote_name
     table = q(DailyCount._meta.db_table)
     period = _period(True).replace("e.day", q("day"))
@@ -246,14 +390,27 @@ def count_range(
         # The month of `last` is counted up to the furthest day already filled, not just to
         # `last`: counting one past day again must not shorten its month's figures.
         month_last = min(month_end(last), max(last, filled)) if filled else last
+        ranges = {d: _range(metric, d, first, last, month_last) for d in metric.dimensions}
         for dimension in metric.dimensions:
-            _count(
-                metric,
-                dimension,
-                first,
-                month_last if is_monthly(metric, dimension) else last,
-                themes,
-            )
+            _clear(metric, dimension, *ranges[dimension])
+        grouped = [d for d in metric.dimensions if d != "theme"]
+        if grouped and use_grouping_sets():
+            # Large ranges (the first fill) hash or sort millions of groups: in memory.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute(*_grouped_sql(metric, grouped, ranges))
+                if not _national_from_events(metric):
+                    for dimension in grouped:
+                        cursor.execute(
+                            _national_from_rows_sql(), [name, dimension, *ranges[dimension]]
+                        )
+            rest = [d for d in metric.dimensions if d not in grouped]
+        else:
+            rest = list(metric.dimensions)
+        for dimension in rest:
+            _count(metric, dimension, *ranges[dimension], themes)
+        for dimension in metric.dimensions:
+            _add_year_totals(metric, dimension, *ranges[dimension])
         if has_month_totals(metric):
             month_totals(metric, first, last)
         if advance and state is None:

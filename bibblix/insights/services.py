@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import figures, rollup
 from .models import NATIONAL
 from .rollup import fill, roll_up  # noqa: F401  (re-exported: the roll-up job's verbs)
-from .suppression import suppress_cells, suppress_value
+from .suppression import SMALL, hidden_beyond_small, is_small, suppress_cells, suppress_value
 
 # Figures summed over a period, in the order dashboards and the report show them.
 TOTAL_METRICS = ("loans", "reading_minutes", "pages", "books_finished", "new_readers")
@@ -87,20 +87,52 @@ def _language_name(code: str) -> str:
 
 def _top_books(start, end, scope: int, for_association: bool) -> list[tuple]:
     """The TOP_BOOKS most borrowed books (key, key, loans or None), kept in the shared cache
-    until the next roll-up (`rollup.figures_version`): at national scale the sum behind it reads
-    every book's monthly rows of the period (700,000 rows for a year at 100,000 books, over a
-    second), and the figures only change when the roll-up runs."""
+    until the next roll-up (`rollup.figures_version`). A calendar year (what the dashboards
+    show) reads the year's largest totals per book in index order (`figures.whole_year`);
+    another period sums every book's monthly rows of the period (700,000 national rows for a
+    year at 100,000 books, over a second)."""
     key = (
         f"insights:top-books:{rollup.figures_version()}:{scope}:{start.isoformat()}:"
         f"{end.isoformat()}:{int(for_association)}"
     )
     top = cache.get(key)
     if top is None:
-        books = _split("loans", "book", start, end, scope, for_association)
-        # Suppressed over every book (the list would otherwise be the rest of the total), then
-        # the largest.
-        top = _named(books, {})[:TOP_BOOKS]
+        year = figures.whole_year("loans", "book", start, end, scope)
+        if year is not None:
+            top = _top_of_year("loans", "book", year, scope, for_association)
+        else:
+            books = _split("loans", "book", start, end, scope, for_association)
+            # Suppressed over every book (the list would otherwise be the rest of the total),
+            # then the largest.
+            top = _named(books, {})[:TOP_BOOKS]
         cache.set(key, top, TOP_BOOKS_SECONDS)
+    return top
+
+
+def _top_of_year(metric, dimension, year: int, scope: int, for_association: bool) -> list[tuple]:
+    """What `_named(_split(...))[:TOP_BOOKS]` gives for a whole year, from its year totals
+    without reading them all. Suppression over every key hides the small totals and at most one
+    more, the smallest of the rest by (value, key) (`hidden_beyond_small`); all of them are
+    smaller than any total shown, so the largest totals (with their ties) hold every key shown.
+    That one more matters only if it is among them, and then so are all totals of its value;
+    the hidden keys, listed last by key, are read only when fewer than TOP_BOOKS are shown."""
+    largest = figures.largest_of_year(metric, dimension, year, scope, TOP_BOOKS)
+    hidden: set[str] = set()
+    if not for_association:
+        hidden = {key for key, value in largest if is_small(value)}
+        smallest = figures.smallest_of_year(metric, dimension, year, scope, SMALL)
+        if any(value == smallest for _key, value in largest):
+            count, total = figures.year_totals_between(metric, dimension, year, scope, 1, SMALL - 1)
+            if hidden_beyond_small(count, total):
+                hidden.add(min((key for key, value in largest if value == smallest), key=str))
+    shown = sorted(
+        ((key, value) for key, value in largest if key not in hidden),
+        key=lambda row: (-row[1], str(row[0])),
+    )[:TOP_BOOKS]
+    top = [(key, key, value) for key, value in shown]
+    if len(top) < TOP_BOOKS and hidden:
+        hidden |= set(figures.keys_of_year(metric, dimension, year, scope, 1, SMALL - 1))
+        top += [(key, key, None) for key in sorted(hidden, key=str)[: TOP_BOOKS - len(top)]]
     return top
 
 

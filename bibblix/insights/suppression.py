@@ -57,6 +57,14 @@ def suppress_cells(
     return shown
 
 
+def hidden_beyond_small(small_count: int, small_sum: int) -> int:
+    """How many further cells `suppress_cells` hides in a table with a total, besides its
+    `small_count` small cells adding up to `small_sum`: the smallest cells of SMALL or more, in
+    (value, key) order. One at most: any such cell lifts the hidden sum to SMALL or more and
+    makes at least two hidden. (For reading a table's largest cells without all of them.)"""
+    return int(small_count > 0 and (small_count < 2 or small_sum < SMALL))
+
+
 def suppress_table(
     cells: Mapping[K, int], *, for_association: bool
 ) -> tuple[dict[K, int | None], int | None]:
