@@ -130,6 +130,47 @@ def wait_before(page, value: float) -> None:
     )
 
 
+def turns_done(page) -> int:
+    """How many page turns the reader has ended (data-reader-turns)."""
+    return int(page.evaluate("() => Number(document.documentElement.dataset.readerTurns || 0)"))
+
+
+def wait_for_turns(page, count: int) -> None:
+    """Wait until the reader has ended `count` page turns and none is under way.
+
+    The reader counts each turn it was asked for (button, key, tap) when that turn has ended, so
+    this waits for the turn itself. `wait_past`/`wait_before` infer a turn from the fraction,
+    which also moves without one: a re-layout (a font arriving, the status line closing) puts
+    the same text on another page number; and a tap's click reaches the page a moment after
+    Playwright's tap() has returned."""
+    _wait_for_turn(
+        page,
+        f"n => {SETTLED} && Number(document.documentElement.dataset.readerTurns || 0) >= n",
+        count,
+    )
+
+
+def turn_page(page, action) -> None:
+    """Turn the page with `action` (a button click, a key, a tap) and wait for that turn."""
+    done = turns_done(page)
+    action()
+    wait_for_turns(page, done + 1)
+
+
+# The reading order of the page on screen and `cfi`, by foliate-js's own CFI comparison: the
+# text of the page, not its number or fraction, which change when the text is laid out again.
+COMPARE_LOCATION = """async cfi => {
+    const view = document.querySelector('link[rel=modulepreload][href*="foliate-js/view.js"]').href
+    const { compare } = await import(new URL('epubcfi.js', view))
+    return compare(window.bibblixReader.view.lastLocation.cfi, cfi)
+}"""
+
+
+def compare_location(page, cfi: str) -> int:
+    """-1, 0 or 1: the page on screen starts before, at or after the start of `cfi`."""
+    return page.evaluate(COMPARE_LOCATION, cfi)
+
+
 SHOWS_LOCATOR = """cfi => {
     const view = window.bibblixReader.view
     const { index, anchor } = view.resolveNavigation(cfi)
