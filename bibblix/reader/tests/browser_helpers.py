@@ -102,11 +102,11 @@ TURN_STATE = """() => {
 }"""
 
 
-def _wait_for_turn(page, predicate: str, value: float) -> None:
+def _wait_for_turn(page, predicate: str, value: float, timeout: float = 10_000) -> None:
     from playwright.sync_api import TimeoutError
 
     try:
-        wait_until(page, predicate, value)
+        wait_until(page, predicate, value, timeout=timeout)
     except TimeoutError as error:
         state = page.evaluate(TURN_STATE)
         raise AssertionError(f"page turn not done ({predicate} with {value}): {state}") from error
@@ -135,7 +135,7 @@ def turns_done(page) -> int:
     return int(page.evaluate("() => Number(document.documentElement.dataset.readerTurns || 0)"))
 
 
-def wait_for_turns(page, count: int) -> None:
+def wait_for_turns(page, count: int, timeout: float = 10_000) -> None:
     """Wait until the reader has ended `count` page turns and none is under way.
 
     The reader counts each turn it was asked for (button, key, tap) when that turn has ended, so
@@ -147,6 +147,7 @@ def wait_for_turns(page, count: int) -> None:
         page,
         f"n => {SETTLED} && Number(document.documentElement.dataset.readerTurns || 0) >= n",
         count,
+        timeout,
     )
 
 
