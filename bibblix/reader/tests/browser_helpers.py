@@ -102,11 +102,11 @@ TURN_STATE = """() => {
 }"""
 
 
-def _wait_for_turn(page, predicate: str, value: float) -> None:
+def _wait_for_turn(page, predicate: str, value: float, timeout: float = 10_000) -> None:
     from playwright.sync_api import TimeoutError
 
     try:
-        wait_until(page, predicate, value)
+        wait_until(page, predicate, value, timeout=timeout)
     except TimeoutError as error:
         state = page.evaluate(TURN_STATE)
         raise AssertionError(f"page turn not done ({predicate} with {value}): {state}") from error
@@ -128,6 +128,48 @@ def wait_before(page, value: float) -> None:
         f"v => {SETTLED} && Number(document.documentElement.dataset.readerFraction) < v",
         value,
     )
+
+
+def turns_done(page) -> int:
+    """How many page turns the reader has ended (data-reader-turns)."""
+    return int(page.evaluate("() => Number(document.documentElement.dataset.readerTurns || 0)"))
+
+
+def wait_for_turns(page, count: int, timeout: float = 10_000) -> None:
+    """Wait until the reader has ended `count` page turns and none is under way.
+
+    The reader counts each turn it was asked for (button, key, tap) when that turn has ended, so
+    this waits for the turn itself. `wait_past`/`wait_before` infer a turn from the fraction,
+    which also moves without one: a re-layout (a font arriving, the status line closing) puts
+    the same text on another page number; and a tap's click reaches the page a moment after
+    Playwright's tap() has returned."""
+    _wait_for_turn(
+        page,
+        f"n => {SETTLED} && Number(document.documentElement.dataset.readerTurns || 0) >= n",
+        count,
+        timeout,
+    )
+
+
+def turn_page(page, action) -> None:
+    """Turn the page with `action` (a button click, a key, a tap) and wait for that turn."""
+    done = turns_done(page)
+    action()
+    wait_for_turns(page, done + 1)
+
+
+# The reading order of the page on screen and `cfi`, by foliate-js's own CFI comparison: the
+# text of the page, not its number or fraction, which change when the text is laid out again.
+COMPARE_LOCATION = """async cfi => {
+    const view = document.querySelector('link[rel=modulepreload][href*="foliate-js/view.js"]').href
+    const { compare } = await import(new URL('epubcfi.js', view))
+    return compare(window.bibblixReader.view.lastLocation.cfi, cfi)
+}"""
+
+
+def compare_location(page, cfi: str) -> int:
+    """-1, 0 or 1: the page on screen starts before, at or after the start of `cfi`."""
+    return page.evaluate(COMPARE_LOCATION, cfi)
 
 
 SHOWS_LOCATOR = """cfi => {

@@ -6,8 +6,12 @@ from playwright.sync_api import Error, TimeoutError
 
 from .browser_helpers import (
     AsyncPredicate,
+    fraction,
     log_in,
     open_reader,
+    turn_page,
+    turns_done,
+    wait_for_turns,
     wait_past,
     wait_until,
     wait_until_async,
@@ -72,3 +76,25 @@ def test_a_page_turn_wait_that_times_out_says_where_the_reader_stopped(
     with pytest.raises(AssertionError, match="page turn not done") as failure:
         wait_past(phone, 1.0)  # no page is past the end of the book
     assert "'fraction'" in str(failure.value) and "'turning': None" in str(failure.value)
+
+
+def test_a_re_layout_moves_the_fraction_without_a_turn_and_only_the_turn_wait_knows(
+    tablet, live_server, loan, patron_ale
+):
+    """Why the page-turn test waits for the reader's count of turns: the same text on a taller
+    or shorter page is on another page number, so the fraction moves without a turn (a font
+    arriving, the status line or the browser's own bar coming and going), and a wait for the
+    fraction ends on it."""
+    log_in(tablet.context, live_server, patron_ale)
+    open_reader(tablet, loan.book_id)
+    for _ in range(3):
+        turn_page(tablet, lambda: tablet.keyboard.press("ArrowRight"))
+    done, before = turns_done(tablet), fraction(tablet)
+    tablet.set_viewport_size({"width": 820, "height": 1060})
+    wait_until(tablet, "f => Number(document.documentElement.dataset.readerFraction) < f", before)
+    shorter = fraction(tablet)
+    tablet.set_viewport_size({"width": 820, "height": 1180})
+    wait_past(tablet, shorter)  # "the page turned forward": it did not
+    assert fraction(tablet) == before and turns_done(tablet) == done
+    with pytest.raises(AssertionError, match="page turn not done"):
+        wait_for_turns(tablet, done + 1, timeout=1000)

@@ -164,17 +164,27 @@ async function addBookmark() {
 // long a new chapter takes to load on a slow tablet: foliate-js ignores a turn asked for while
 // its own is still on its way, so starting the next one early (as a timer once did) lost it.
 // data-reader-turning is on the page while a turn is on its way.
-let turning = Promise.resolve()
+//
+// A turn asked for while the book opens waits until its first page is shown: foliate-js's
+// paginator is busy with view.init's own first turn then (it ignored the key), and a turn asked
+// for before view.init loaded the first chapter beside it. data-reader-turns counts the turns
+// that have ended, so a browser test waits for the turn it asked for, not for a fraction that a
+// re-layout (a font loading, the status line closing) can also move.
+let bookOpened
+const opening = new Promise(resolve => { bookOpened = resolve })
+let turning = opening
 let pendingTurns = 0
+let turnsDone = 0
 
 function turn(direction) {
-    if (!view || pendingTurns > 1) return
+    if (pendingTurns > 1) return
     pendingTurns++
     document.documentElement.dataset.readerTurning = 'true'
     turning = turning
         .then(() => (direction < 0 ? view.goLeft() : view.goRight()))
         .catch(error => console.error(error))
         .finally(() => {
+            document.documentElement.dataset.readerTurns = String(++turnsDone)
             if (--pendingTurns === 0) delete document.documentElement.dataset.readerTurning
         })
 }
@@ -366,6 +376,7 @@ async function open() {
     await view.init({ lastLocation: saved?.locator })
     await settleOnTextPage()
     await markFirstPage()
+    bookOpened()
     showStatus(navigator.onLine ? '' : S.offline)
     // "Welcome back" only when there is a place to come back to, not the book's first page.
     const atStart = view.renderer.atStart ?? !(saved?.percentage > 0)
