@@ -191,25 +191,48 @@ def _year(column: str) -> str:
     return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"  # SQLite keeps dates as YYYY-MM-DD
 
 
-def year_totals_sql(sign: str = "") -> str:
-    """INSERT … SELECT … ON CONFLICT adding the sums of a split's national rows over a range of
-    days (params: metric name, dimension, first day, last day) to their `YearTotal` rows, per
-    year and key; `sign` "-" subtracts them. The roll-up subtracts the rows it is
-    about to replace and adds the rows it wrote, so a total is always the sum of its year's rows,
-    however often a month is counted again."""
+OLD_SUMS = "insights_year_total_replaced"  # a temporary table, within one roll-up's transaction
+
+
+def _national_sums_sql() -> str:
+    """SELECT of the year, key and value of a split's national rows over a range of days
+    (params: metric name, dimension, first day, last day)."""
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {_year(q('day'))} AS y, {q('key')} AS k, {q('value')} AS v"  # noqa: S608
+        f" FROM {q(DailyCount._meta.db_table)} WHERE {q('metric')} = %s AND {q('dimension')} = %s"
+        f" AND {q('municipality_id')} = {NATIONAL} AND {q('day')} >= %s AND {q('day')} <= %s"
+    )
+
+
+def keep_replaced_sums(cursor, params: list) -> None:
+    """Before a split's rows are deleted to be counted again: their national sums per year and
+    key, in a temporary table (params: metric name, dimension, first day, last day)."""
+    cursor.execute(f"DROP TABLE IF EXISTS {OLD_SUMS}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {OLD_SUMS} AS SELECT y, k, SUM(v) AS v"  # noqa: S608
+        f" FROM ({_national_sums_sql()}) replaced GROUP BY y, k",
+        params,
+    )
+
+
+def year_totals_sql() -> str:
+    """INSERT … SELECT … ON CONFLICT adding to the `YearTotal` rows, per year and key, the sums of
+    a split's new national rows over a range of days less those they replaced (kept by
+    `keep_replaced_sums`), only where the two differ (params: metric name, dimension, then
+    again with first day, last day). A total is so always the sum of its year's rows, however
+    often a month is counted again, and a roll-up writes only the totals that changed."""
     q = connection.ops.quote_name
     table = q(YearTotal._meta.db_table)
-    rows = q(DailyCount._meta.db_table)
     columns = ", ".join(
         q(c) for c in ("metric", "dimension", "municipality_id", "year", "key", "value")
     )
-    year = _year(q("day"))
-    group = f"{q('metric')}, {q('dimension')}, {q('municipality_id')}, {year}, {q('key')}"
     return (
         f"INSERT INTO {table} ({columns})"  # noqa: S608 (names from our models)
-        f" SELECT {group}, {sign}SUM({q('value')}) FROM {rows}"
-        f" WHERE {q('metric')} = %s AND {q('dimension')} = %s AND {q('municipality_id')} ="
-        f" {NATIONAL} AND {q('day')} >= %s AND {q('day')} <= %s GROUP BY {group}"
+        f" SELECT %s, %s, {NATIONAL}, y, k, SUM(v) FROM ({_national_sums_sql()}"
+        f" UNION ALL SELECT y, k, -v FROM {OLD_SUMS}) changes"
+        # WHERE true: SQLite's parser needs a WHERE before an upsert's ON CONFLICT.
+        f" WHERE true GROUP BY y, k HAVING SUM(v) <> 0"
         f" ON CONFLICT ({q('metric')}, {q('dimension')}, {q('municipality_id')}, {q('year')},"
         f" {q('key')}) DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}"
     )
@@ -234,7 +257,7 @@ def _clear(metric: Metric, dimension: str, first, last) -> None:
     year totals first (`YEAR_TOTALS`)."""
     if (metric.name, dimension) in YEAR_TOTALS:
         with connection.cursor() as cursor:
-            cursor.execute(year_totals_sql("-"), [metric.name, dimension, first, last])
+            keep_replaced_sums(cursor, [metric.name, dimension, first, last])
     _delete_rows(metric.name, dimension, first, last)
 
 
@@ -253,7 +276,8 @@ def _delete_rows(metric: str, dimension: str, first, last) -> None:
 def _add_year_totals(metric: Metric, dimension: str, first, last) -> None:
     if (metric.name, dimension) in YEAR_TOTALS:
         with connection.cursor() as cursor:
-            cursor.execute(year_totals_sql(), [metric.name, dimension, first, last])
+            cursor.execute(year_totals_sql(), [metric.name, dimension] * 2 + [first, last])
+            cursor.execute(f"DROP TABLE {OLD_SUMS}")
             q = connection.ops.quote_name
             cursor.execute(
                 f"DELETE FROM {q(YearTotal._meta.db_table)} WHERE {q('metric')} = %s"  # noqa: S608
