@@ -49,4 +49,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
 CMD ["gunicorn", "bibblix.wsgi", "--worker-class", "gthread", "--workers", "2", "--threads", "8", \
-     "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+     "--reuse-port", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -326,6 +326,7 @@ def main() -> int:
                 "gthread",
                 "--threads",
                 str(THREADS),
+                "--reuse-port",  # as production runs it (Dockerfile, docs/deployment.md)
                 "--log-level",
                 "error",
             ],

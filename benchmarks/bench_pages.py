@@ -169,6 +169,9 @@ def start(
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [GUNICORN, app, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        # As production runs it (Dockerfile): each worker its own listening socket, so that the
+        # kernel spreads wrk's kept-alive connections over the workers (docs/deployment.md).
+        + ["--reuse-port"]
         + list(options),
         env=env,
         cwd=ROOT,
