@@ -282,22 +282,30 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def main() -> int:
-    if REQUESTS > PATRONS // 2 * 5:
-        print(f"bench_borrow: BENCH_BORROW_REQUESTS may be at most {PATRONS // 2 * 5}")
-        return 2
+def production_environment(database: str, **extra: str) -> None:
+    """This process's environment as the benchmark's server runs: PostgreSQL database `database`,
+    Redis for the cache and sessions when REDIS_URL (default db 15) answers and BENCH_REDIS is
+    not 0 (shared with profile_borrow.py)."""
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     if os.environ.get("BENCH_REDIS", "1") != "0" and redis_answers(redis_url):
         os.environ["REDIS_URL"] = redis_url
     else:
         os.environ.pop("REDIS_URL", None)
     os.environ.update(
-        DATABASE_URL=f"{SERVER}/{DB_NAME}",
+        DATABASE_URL=f"{SERVER}/{database}",
         DJANGO_SETTINGS_MODULE="bibblix.settings",
         LOG_LEVEL="ERROR",
         DB_CONN_MAX_AGE="600",
+        **extra,
     )
     sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    if REQUESTS > PATRONS // 2 * 5:
+        print(f"bench_borrow: BENCH_BORROW_REQUESTS may be at most {PATRONS // 2 * 5}")
+        return 2
+    production_environment(DB_NAME)
     try:
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
         admin_sql(f"CREATE DATABASE {DB_NAME}")

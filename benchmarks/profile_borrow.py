@@ -112,19 +112,7 @@ def environ(session: str, book: int) -> dict:
 
 
 def main() -> int:
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    if os.environ.get("BENCH_REDIS", "1") != "0" and borrow.redis_answers(redis_url):
-        os.environ["REDIS_URL"] = redis_url
-    else:
-        os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        DATABASE_URL=f"{borrow.SERVER}/{DB_NAME}",
-        DJANGO_SETTINGS_MODULE="bibblix.settings",
-        LOG_LEVEL="ERROR",
-        DB_CONN_MAX_AGE="600",
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    sys.path.insert(0, str(ROOT))
+    borrow.production_environment(DB_NAME, ALLOWED_HOSTS="127.0.0.1")
     borrow.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     borrow.admin_sql(f"CREATE DATABASE {DB_NAME}")
     try:
