@@ -71,9 +71,9 @@ def by_key(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> di
 
 def whole_year(metric: str, dimension: str, start, end, scope: int = NATIONAL) -> int | None:
     """The year whose `YearTotal` rows are exactly `by_key` over start..end, or None: the whole
-    country (the only scope kept per year), and the range starts in January (monthly rows count from their month's first day) and ends in the same
-    year after the year's last month with rows (none later in the year that it would leave out).
-    """
+    country (the only scope kept per year), and the range starts in January (monthly rows count
+    from their month's first day) and ends in the same year after the year's last month with
+    rows (none later in the year that it would leave out)."""
     if (metric, dimension) not in YEAR_TOTALS or scope != NATIONAL:
         return None
     if start.month != 1 or end.year != start.year:
@@ -88,10 +88,12 @@ def whole_year(metric: str, dimension: str, start, end, scope: int = NATIONAL) -
     return None if later.exists() else start.year
 
 
-def _year_totals(metric: str, dimension: str, year: int, scope: int):
-    return YearTotal.objects.filter(
-        metric=metric, dimension=dimension, municipality_id=scope, year=year, value__gt=0
+def _year_totals(metric: str, dimension: str, year: int, scope: int, low=1, high=None):
+    """A year's totals of low or more (and high at most, when given)."""
+    totals = YearTotal.objects.filter(
+        metric=metric, dimension=dimension, municipality_id=scope, year=year, value__gte=low
     )
+    return totals if high is None else totals.filter(value__lte=high)
 
 
 def largest_of_year(
@@ -112,20 +114,20 @@ def year_totals_between(
     metric: str, dimension: str, year: int, scope: int, low: int, high: int
 ) -> tuple[int, int]:
     """How many year totals lie in low..high, and their sum."""
-    found = _year_totals(metric, dimension, year, scope).filter(value__gte=low, value__lte=high)
+    found = _year_totals(metric, dimension, year, scope, low, high)
     result = found.aggregate(n=Count("key"), total=Sum("value"))
     return result["n"], result["total"] or 0
 
 
 def smallest_of_year(metric: str, dimension: str, year: int, scope: int, at_least: int):
     """The smallest year total of `at_least` or more, or None: one index probe."""
-    totals = _year_totals(metric, dimension, year, scope).filter(value__gte=at_least)
+    totals = _year_totals(metric, dimension, year, scope, at_least)
     return totals.order_by("value").values_list("value", flat=True).first()
 
 
 def keys_of_year(metric: str, dimension: str, year: int, scope: int, low: int, high: int):
     """The keys of the year totals in low..high."""
-    found = _year_totals(metric, dimension, year, scope).filter(value__gte=low, value__lte=high)
+    found = _year_totals(metric, dimension, year, scope, low, high)
     return list(found.values_list("key", flat=True))
 
 
