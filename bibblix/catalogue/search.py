@@ -2,8 +2,9 @@
 
 Books and queries are folded the same way (catalogue.text.fold: lower case, å/ä→a, ö→o).
 PostgreSQL: every word must start a word of the book (a `simple` tsvector prefix query on a
-GIN index: as you type); when no book matches, pg_trgm's word similarity (`<%` on a GIN
-trigram index) forgives typos and ranks by similarity.
+GIN index: as you type); when no book matches, the books holding most of the (spelling-corrected)
+words, a bounded set ranked by pg_trgm's word similarity, and when no word is the catalogue's,
+pg_trgm's `<%` on a GIN trigram index.
 SQLite: FTS5 with the trigram tokenizer. Every word must occur (substring: prefixes and whole
 words); when nothing does, the query's trigrams are OR-ed to fetch the best candidates by bm25,
 which are reranked in Python by word similarity (the same measure pg_trgm uses) to forgive typos.
@@ -21,10 +22,11 @@ from django.db.models.expressions import RawSQL
 
 from .models import LENGTHS, LISTING_ORDER, Book, BookContributor, search_text_for
 from .search_index import FTS_TABLE, VECTOR_COLUMN
-from .spelling import correct_words, forget_vocabulary
+from .spelling import correct_words, forget_vocabulary, vocabulary
 from .text import words
 
 FUZZY_CANDIDATES = 300
+TYPO_CANDIDATES = 96  # four pages of 24
 FUZZY_THRESHOLD = 0.5
 COLUMN = '"catalogue_book"."search_text"'
 TITLES = '"catalogue_book"."search_titles"'
@@ -120,13 +122,45 @@ def _postgres(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:
         )
         if strict.exists():
             return _rank_by_position(strict, terms)
-    # Nothing starts with what was typed: forgive typos with pg_trgm's word similarity (the
-    # `<%` operator uses the GIN trigram index and pg_trgm.word_similarity_threshold, 0.6).
     phrase = " ".join(terms)
-    fuzzy = books.filter(
-        RawSQL(f"%s <%% {COLUMN}", [phrase], output_field=BooleanField())
-    ).annotate(rank=RawSQL(f"word_similarity(%s, {COLUMN})", [phrase], output_field=FloatField()))
-    return fuzzy.order_by("-rank", *LISTING_ORDER)
+    similarity = RawSQL(f"word_similarity(%s, {COLUMN})", [phrase], output_field=FloatField())
+    # No book starts words with all of them. The speller has made each word one that starts a
+    # word of the catalogue, so the books holding most of the words, closest to the whole query,
+    # are what the child meant. Only TYPO_CANDIDATES books are ranked: word similarity costs
+    # about 6 µs a book, and a common word is in tens of thousands of books at national scale.
+    candidates = _typo_candidates(books, terms)
+    if candidates:
+        held = " + ".join(f"({VECTOR} @@ to_tsquery('simple', %s))::int" for _term in terms)
+        words_held = RawSQL(held, [f"{term}:*" for term in terms], output_field=FloatField())
+        return (
+            books.filter(pk__in=candidates)
+            .annotate(words_held=words_held, rank=similarity)
+            .order_by("-words_held", "-rank", *LISTING_ORDER)
+        )
+    # No word is the catalogue's: forgive typos with pg_trgm's word similarity (the `<%`
+    # operator uses the GIN trigram index and pg_trgm.word_similarity_threshold, 0.6).
+    fuzzy = books.filter(RawSQL(f"%s <%% {COLUMN}", [phrase], output_field=BooleanField()))
+    return fuzzy.annotate(rank=similarity).order_by("-rank", *LISTING_ORDER)
+
+
+def _typo_candidates(books: QuerySet[Book], terms: list[str]) -> list[int]:
+    """Ids of at most TYPO_CANDIDATES books that start a word with one of `terms`: the rarest
+    word's books first ("mol" says more about what a child wants than "den"), each word's in
+    listing order."""
+    known = vocabulary()
+    ids: list[int] = []
+    for term in sorted(dict.fromkeys(terms), key=known.uses_starting):
+        matching = books.filter(
+            RawSQL(
+                f"{VECTOR} @@ to_tsquery('simple', %s)", [f"{term}:*"], output_field=BooleanField()
+            )
+        ).exclude(pk__in=ids)
+        ids += matching.order_by(*LISTING_ORDER).values_list("pk", flat=True)[
+            : TYPO_CANDIDATES - len(ids)
+        ]
+        if len(ids) >= TYPO_CANDIDATES:
+            break
+    return ids
 
 
 def _rank_by_position(books: QuerySet[Book], terms: list[str]) -> QuerySet[Book]:

@@ -87,6 +87,15 @@ class Vocabulary:
         at = bisect_left(self.words, prefix)
         return at < len(self.words) and self.words[at].startswith(prefix)
 
+    def uses_starting(self, prefix: str, enough: int = 1_000_000) -> int:
+        """How often the catalogue's words starting with `prefix` are used (books per word,
+        added up; counting stops past `enough`): how common a search word is."""
+        total, at = 0, bisect_left(self.words, prefix)
+        while at < len(self.words) and self.words[at].startswith(prefix) and total <= enough:
+            total += self.counts[self.words[at]]
+            at += 1
+        return total
+
     def nearest(self, word: str, max_distance: int) -> str | None:
         """The most used word at the smallest edit distance (at most `max_distance`)."""
         best: tuple[int, int, str] | None = None
