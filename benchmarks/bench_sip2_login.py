@@ -44,7 +44,13 @@ def run(settings: provider.ProviderSettings, fresh: bool) -> tuple[float, list[f
 def main() -> None:
     with Sip2TestServer({"1001": Card("1234")}, sc_user="u", sc_password=SIP_SECRET) as server:
         client = ClientConfig(
-            "127.0.0.1", server.port, sc_user="u", sc_password=SIP_SECRET, timeout=5
+            "127.0.0.1",
+            server.port,
+            sc_user="u",
+            sc_password=SIP_SECRET,
+            timeout=5,
+            # The test server is on loopback, which a library system may only be when allowed.
+            allowed_networks=("127.0.0.0/8",),
         )
         settings = provider.ProviderSettings(client=client, pool_size=4)
         for label, fresh in [("pooled (4 connections)", False), ("one connection each", True)]:
