@@ -32,11 +32,14 @@ ATOM_ACQ = f"{L.ATOM_ACQUISITION};charset=utf-8"
 FEATURED_ON_START = 12
 
 
-def _respond(request, body: bytes, content_type: str, *, private: bool) -> HttpResponse:
+def _respond(
+    request, body: bytes, content_type: str, *, private: bool, digest: str = ""
+) -> HttpResponse:
     """The feed with an ETag of its bytes (304 when the app has it already) and a short cache
-    lifetime: feeds change when librarians edit, and apps poll them often."""
+    lifetime: feeds change when librarians edit, and apps poll them often. A cached feed brings
+    its `digest` along (hashing a 30 KB feed on every request cost more than the rest of it)."""
     response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = f'"{_digest(body)}"'
+    response["ETag"] = f'"{digest or _digest(body)}"'
     if private:
         patch_cache_control(response, private=True, max_age=60)
         patch_vary_headers(response, ["Authorization", "Cookie"])
@@ -50,6 +53,10 @@ def _respond(request, body: bytes, content_type: str, *, private: bool) -> HttpR
 
 def _digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _with_digest(body: bytes, content_type: str) -> tuple[bytes, str, str]:
+    return body, content_type, _digest(body)
 
 
 def json_bytes(document: dict) -> bytes:
@@ -74,13 +81,14 @@ def catalogue_view(version: str):
             catalogue = L.Catalogue(request, version, library, patron)
             if library is None:
                 # The national catalogue is the same for everyone: built once per content version.
-                key = [view.__name__, request.build_absolute_uri()]
-                body, content_type = cached_feed(
-                    key, lambda: view(request, catalogue, *args, **kwargs)
+                # "digest": entries of an earlier release held no digest.
+                key = [view.__name__, "digest", request.build_absolute_uri()]
+                body, content_type, digest = cached_feed(
+                    key, lambda: _with_digest(*view(request, catalogue, *args, **kwargs))
                 )
-            else:
-                body, content_type = view(request, catalogue, *args, **kwargs)
-            return _respond(request, body, content_type, private=library is not None)
+                return _respond(request, body, content_type, private=False, digest=digest)
+            body, content_type = view(request, catalogue, *args, **kwargs)
+            return _respond(request, body, content_type, private=True)
 
         return wrapper
 
