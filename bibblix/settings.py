@@ -121,12 +121,14 @@ MIDDLEWARE = [
     "bibblix.lib.locale.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A visitor's cached page is answered here: what follows does nothing for it (page_cache).
+    "bibblix.lib.page_cache.CachedVisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bibblix.lib.staff_sessions.StaffSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bibblix.members.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
