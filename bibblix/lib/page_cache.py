@@ -229,9 +229,58 @@ class CachedVisitorPageMiddleware:
                 if not_modified is not None:
                     return _headers(not_modified, etag)
                 return _answer(entry, token, etag)
+        elif (
+            request.path in _public_feed_paths
+            and request.method in ("GET", "HEAD")
+            and getattr(settings, "PAGE_CACHE", True)
+        ):
+            value = caches["local"].get(_feed_key(public_feed_key(request)))
+            if value is not None:
+                return public_feed_response(request, *value)
         if len(_visitor_paths) > _VISITOR_PATHS_MAX:
             _visitor_paths.clear()
+        if len(_public_feed_paths) > _VISITOR_PATHS_MAX:
+            _public_feed_paths.clear()
         return self.get_response(request)
+
+
+# Feeds that are the same for everyone (the national OPDS catalogues): cached by the view as
+# (body, content type, digest of the body) under `public_feed_key`, answered by
+# `public_feed_response` both there and, from this process's copy, by the middleware above.
+_public_feed_paths: set[str] = set()
+
+
+def public_feed_key(request: HttpRequest) -> list[str]:
+    """`cached_feed`'s key parts for a public feed at this address."""
+    return ["public-feed", request.build_absolute_uri()]
+
+
+def public_feed(request: HttpRequest, build: Callable[[], tuple[bytes, str]]) -> HttpResponse:
+    """The public feed at this address, built by `build()` (its bytes and content type) once
+    per content version and language, with an ETag of its bytes."""
+    value = cached_feed(public_feed_key(request), lambda: _with_digest(*build()))
+    _public_feed_paths.add(request.path)
+    return public_feed_response(request, *value)
+
+
+def _with_digest(body: bytes, content_type: str) -> tuple[bytes, str, str]:
+    return body, content_type, feed_digest(body)
+
+
+def feed_digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def public_feed_response(request: HttpRequest, body: bytes, content_type: str, digest: str):
+    """A feed anyone may have (a 304 when the app has it already): apps poll feeds often, and
+    they change when librarians edit, so shared caches keep it five minutes."""
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = f'"{digest}"'
+    patch_cache_control(response, public=True, max_age=300)
+    # The language switch is a cookie (see lib/locale.py), so a shared cache must not hand one
+    # child's English feed to another.
+    patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 # One builder per missed page (no stampede): on a cold cache, the many threads asking for the same
@@ -324,14 +373,18 @@ def _headers(response: HttpResponse, etag: str) -> HttpResponse:
     return response
 
 
+def _feed_key(key_parts: list[str]) -> str:
+    parts = [content_version(), timezone.localdate().isoformat(), translation.get_language() or ""]
+    return (
+        "feed:" + hashlib.blake2b("\n".join(parts + key_parts).encode(), digest_size=20).hexdigest()
+    )
+
+
 def cached_feed(key_parts: list[str], build: Callable[[], object]) -> object:
     """`build()` once per content version, language and `key_parts` (feeds without a person)."""
     if not getattr(settings, "PAGE_CACHE", True):
         return build()
-    parts = [content_version(), timezone.localdate().isoformat(), translation.get_language() or ""]
-    key = (
-        "feed:" + hashlib.blake2b("\n".join(parts + key_parts).encode(), digest_size=20).hexdigest()
-    )
+    key = _feed_key(key_parts)
     value = _get(key)
     if value is None:
         with _one_builder(key) as value:

@@ -4,7 +4,6 @@ Every catalogue view exists twice: in the national catalogue (/opds/v2/…, anyo
 in a library's catalogue (/opds/v2/libraries/<id>/…, the child logs in with that library's card).
 """
 
-import hashlib
 import json
 from functools import wraps
 
@@ -18,8 +17,8 @@ from django.views.decorators.http import require_safe
 
 from bibblix.catalogue import services
 from bibblix.lending import services as lending
+from bibblix.lib import page_cache
 from bibblix.lib.inputs import xml_text_problem
-from bibblix.lib.page_cache import cached_feed
 from bibblix.members import services as members
 
 from . import auth, selection, v1, v2
@@ -32,31 +31,15 @@ ATOM_ACQ = f"{L.ATOM_ACQUISITION};charset=utf-8"
 FEATURED_ON_START = 12
 
 
-def _respond(
-    request, body: bytes, content_type: str, *, private: bool, digest: str = ""
-) -> HttpResponse:
-    """The feed with an ETag of its bytes (304 when the app has it already) and a short cache
-    lifetime: feeds change when librarians edit, and apps poll them often. A cached feed brings
-    its `digest` along (hashing a 30 KB feed on every request cost more than the rest of it)."""
+def _respond_privately(request, body: bytes, content_type: str) -> HttpResponse:
+    """A library's feed, annotated with the child's loans: an ETag of its bytes (304 when the
+    app has it already), kept a minute by the app alone. (The national feeds are public:
+    `page_cache.public_feed`.)"""
     response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = f'"{digest or _digest(body)}"'
-    if private:
-        patch_cache_control(response, private=True, max_age=60)
-        patch_vary_headers(response, ["Authorization", "Cookie"])
-    else:
-        patch_cache_control(response, public=True, max_age=300)
-        # The language switch is a cookie (see lib/locale.py), so a shared cache must not hand
-        # one child's English feed to another.
-        patch_vary_headers(response, ["Cookie"])
+    response["ETag"] = f'"{page_cache.feed_digest(body)}"'
+    patch_cache_control(response, private=True, max_age=60)
+    patch_vary_headers(response, ["Authorization", "Cookie"])
     return get_conditional_response(request, etag=response["ETag"], response=response)
-
-
-def _digest(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
-def _with_digest(body: bytes, content_type: str) -> tuple[bytes, str, str]:
-    return body, content_type, _digest(body)
 
 
 def json_bytes(document: dict) -> bytes:
@@ -80,15 +63,13 @@ def catalogue_view(version: str):
                     return refusal
             catalogue = L.Catalogue(request, version, library, patron)
             if library is None:
-                # The national catalogue is the same for everyone: built once per content version.
-                # "digest": entries of an earlier release held no digest.
-                key = [view.__name__, "digest", request.build_absolute_uri()]
-                body, content_type, digest = cached_feed(
-                    key, lambda: _with_digest(*view(request, catalogue, *args, **kwargs))
+                # The national catalogue is the same for everyone: built once per content
+                # version, and answered early from the cache (page_cache's middleware).
+                return page_cache.public_feed(
+                    request, lambda: view(request, catalogue, *args, **kwargs)
                 )
-                return _respond(request, body, content_type, private=False, digest=digest)
             body, content_type = view(request, catalogue, *args, **kwargs)
-            return _respond(request, body, content_type, private=True)
+            return _respond_privately(request, body, content_type)
 
         return wrapper
 

@@ -127,3 +127,34 @@ def test_htmx_fragments_and_whole_pages_are_kept_apart(dragon_book):
         assert b"<html" not in fragment
         assert b"Draken Dunder" in fragment
         assert b"<html" in boosted
+
+
+@pytest.mark.parametrize("url", ["/opds/v2/", "/opds/v2/books", "/opds/v1/new"])
+def test_a_national_feed_is_answered_before_authentication_as_the_view_would(
+    dragon_book, authentication_calls, url
+):
+    app = Client()
+    built = app.get(url)
+    assert authentication_calls.call_count == 1
+    early = app.get(url)
+    assert authentication_calls.call_count == 1
+    page_cache._public_feed_paths.clear()
+    wrapped = app.get(url)
+    assert authentication_calls.call_count == 2
+    assert built.status_code == early.status_code == wrapped.status_code == 200
+    assert built.content == early.content == wrapped.content
+    assert dict(early.items()) == dict(wrapped.items())
+    assert set(early["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    not_modified = app.get(url, headers={"if-none-match": early["ETag"]})
+    assert not_modified.status_code == 304
+    assert authentication_calls.call_count == 2  # the 304 came from the middleware too
+
+
+def test_a_change_shows_in_a_national_feed_at_once(dragon_book, django_capture_on_commit_callbacks):
+    app = Client()
+    app.get("/opds/v2/books")
+    assert b"Draken Dunder" in app.get("/opds/v2/books").content
+    with django_capture_on_commit_callbacks(execute=True):
+        dragon_book.title = "Draken Dunder och stormen"
+        dragon_book.save()
+    assert "Draken Dunder och stormen" in app.get("/opds/v2/books").content.decode()
