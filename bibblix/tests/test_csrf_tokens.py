@@ -59,4 +59,3 @@ def test_django_accepts_the_token_on_a_post_and_refuses_it_altered():
     assert post(token) is None  # accepted: the view runs
     altered = token[:-1] + ("a" if token[-1] != "a" else "b")
     assert post(altered).status_code == 403
-
