@@ -46,8 +46,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# `make bench`: national scale (bench_national.py) and the quick benchmarks, within 20 minutes
-# on 2 cores once the national database is built; `make bench-all` runs every bench_*.py.
+# `make bench`: national scale (bench_national.py) and the quick benchmarks: 12 minutes on 2 quiet
+# cores from nothing, under 5 with the national databases kept; `make bench-all` runs every bench_*.py.
 bench: install
 	@bash scripts/bench.sh
 

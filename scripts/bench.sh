@@ -3,8 +3,8 @@
 #
 # `make bench` runs the national-scale benchmark (bench_national.py: the page and feed table at
 # 3,000 and 100,000 books, borrowing, the national dashboard, search and worker memory, on
-# PostgreSQL with Redis) and the quick ones below: on a 2-core machine that fits in 20 minutes
-# once the national database is built. The others (bench_pages on SQLite, bench_borrow,
+# PostgreSQL with Redis) and the quick ones below: on a quiet 2-core machine 12 minutes from
+# nothing (building the national databases takes 7) and under 5 with them kept. The others (bench_pages on SQLite, bench_borrow,
 # bench_insights, bench_search, bench_import, bench_opds, bench_reader) each build their own data
 # and would take it well past that; they run by their own make targets or all together with
 # `make bench-all` (BENCH_ALL=1).
