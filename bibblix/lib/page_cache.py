@@ -272,14 +272,21 @@ def feed_digest(body: bytes) -> str:
 
 
 def public_feed_response(request: HttpRequest, body: bytes, content_type: str, digest: str):
-    """A feed anyone may have (a 304 when the app has it already): apps poll feeds often, and
-    they change when librarians edit, so shared caches keep it five minutes."""
+    """A feed anyone may have: apps poll feeds often, and they change when librarians edit, so
+    shared caches keep it five minutes. The language switch is a cookie (see lib/locale.py), so
+    a shared cache must not hand one child's English feed to another."""
+    return feed_response(request, body, content_type, digest, ["Cookie"], public=True, max_age=300)
+
+
+def feed_response(
+    request: HttpRequest, body: bytes, content_type: str, digest: str, vary: list[str], **caching
+) -> HttpResponse:
+    """A feed with the ETag `digest` of its bytes (a 304 when the app has it already), varying
+    by the `vary` headers, with Cache-Control `caching`."""
     response = HttpResponse(body, content_type=content_type)
     response["ETag"] = f'"{digest}"'
-    patch_cache_control(response, public=True, max_age=300)
-    # The language switch is a cookie (see lib/locale.py), so a shared cache must not hand one
-    # child's English feed to another.
-    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, **caching)
+    patch_vary_headers(response, vary)
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 

@@ -11,7 +11,6 @@ from django.core.exceptions import BadRequest
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -35,11 +34,11 @@ def _respond_privately(request, body: bytes, content_type: str) -> HttpResponse:
     """A library's feed, annotated with the child's loans: an ETag of its bytes (304 when the
     app has it already), kept a minute by the app alone. (The national feeds are public:
     `page_cache.public_feed`.)"""
-    response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = f'"{page_cache.feed_digest(body)}"'
-    patch_cache_control(response, private=True, max_age=60)
-    patch_vary_headers(response, ["Authorization", "Cookie"])
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    digest = page_cache.feed_digest(body)
+    vary = ["Authorization", "Cookie"]
+    return page_cache.feed_response(
+        request, body, content_type, digest, vary, private=True, max_age=60
+    )
 
 
 def json_bytes(document: dict) -> bytes:
